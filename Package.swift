@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Passerelle",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "passerelle", targets: ["passerelle"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config. librdkafka must be >= 2.2 (see deploy/setup).
+        .systemLibrary(
+            name: "CRdkafka", path: "Sources/CRdkafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+
+        .target(
+            name: "Kafka",
+            dependencies: ["CRdkafka", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CDA", dependencies: ["CLibXML2"]),
+        .executableTarget(
+            name: "passerelle",
+            dependencies: [
+                "Kafka", "CDA",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(name: "PasserelleCLITests", dependencies: ["Kafka", "CDA", "passerelle"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

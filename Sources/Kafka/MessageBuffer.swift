@@ -1,0 +1,77 @@
+import Synchronization
+
+/// The bounded hand-over between a consumer's poll thread and the tasks that iterate its messages.
+/// The poll thread pauses fetching when the buffer is full, so memory stays bounded under any backlog.
+final class MessageBuffer: Sendable {
+    private struct State {
+        var items: [KafkaMessage] = []
+        var head = 0
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<KafkaMessage?, any Error>)] = []
+        var nextWaiterID: UInt64 = 0
+        var termination: KafkaError?? = nil  // .some(nil): finished cleanly; .some(error): failed
+
+        var count: Int { items.count - head }
+
+        mutating func popFirst() -> KafkaMessage? {
+            guard head < items.count else { return nil }
+            let item = items[head]
+            head += 1
+            if head > 64 && head * 2 > items.count {  // compact now and then: amortised O(1)
+                items.removeFirst(head)
+                head = 0
+            }
+            return item
+        }
+    }
+
+    private let state = Mutex(State())
+
+    var count: Int { state.withLock { $0.count } }
+
+    func push(_ message: KafkaMessage) {
+        let waiter: CheckedContinuation<KafkaMessage?, any Error>? = state.withLock { state in
+            if !state.waiters.isEmpty { return state.waiters.removeFirst().continuation }
+            state.items.append(message)
+            return nil
+        }
+        waiter?.resume(returning: message)
+    }
+
+    /// Ends iteration once the buffered messages are taken: normally, or with `error`.
+    func finish(throwing error: KafkaError? = nil) {
+        let waiters = state.withLock { state in
+            if state.termination == nil { state.termination = .some(error) }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters {
+            if let error { waiter.continuation.resume(throwing: error) } else { waiter.continuation.resume(returning: nil) }
+        }
+    }
+
+    func next() async throws -> KafkaMessage? {
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let immediate: Result<KafkaMessage?, any Error>? = state.withLock { state in
+                    if let message = state.popFirst() { return .success(message) }
+                    if let termination = state.termination {
+                        return termination.map { .failure($0) } ?? .success(nil)
+                    }
+                    if Task.isCancelled { return .success(nil) }
+                    state.waiters.append((id, continuation))
+                    return nil
+                }
+                if let immediate { continuation.resume(with: immediate) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0).continuation }
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+}

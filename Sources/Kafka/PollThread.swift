@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+
+/// A dedicated OS thread that runs one librdkafka poll loop, so that librdkafka's blocking calls
+/// never occupy Swift's cooperative thread pool.
+final class PollThread: Sendable {
+    private let stopRequested = OnceFlag()
+    private let finished = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Starts `body(shouldStop)` on a new thread; `body` must return soon after `shouldStop()`
+    /// becomes true, and may do its own clean-up before returning.
+    init(name: String, body: @escaping @Sendable (_ shouldStop: () -> Bool) -> Void) {
+        let thread = Thread { [self] in
+            body { self.stopRequested.isSet }
+            let waiters = finished.withLock { state in
+                state.done = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Asks the loop to stop without waiting for it (from `deinit`).
+    func requestStop() {
+        _ = stopRequested.set()
+    }
+
+    /// Asks the loop to stop and waits, without blocking a cooperative thread, until it has.
+    func stop() async {
+        requestStop()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let alreadyDone = finished.withLock { state in
+                if !state.done { state.waiters.append(continuation) }
+                return state.done
+            }
+            if alreadyDone { continuation.resume() }
+        }
+    }
+}
+
+/// Runs a blocking librdkafka call on a dedicated thread and resumes the caller with its result.
+final class BlockingExecutor: Sendable {
+    private let queue: DispatchQueue
+
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+}
+
+/// A one-way switch shared with work items that outlive the call that queued them.
+final class OnceFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+
+    /// Sets the flag; returns false when it was already set.
+    func set() -> Bool { !value.exchange(true, ordering: .acquiringAndReleasing) }
+}
