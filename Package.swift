@@ -34,7 +34,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
-        .testTarget(name: "PasserelleCLITests", dependencies: ["Kafka", "CDA", "passerelle"]),
+        .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,7 +38,6 @@ stop_broker() {
   if [ -n "${BROKER_PID:-}" ] && kill -0 "$BROKER_PID" 2>/dev/null; then
     kill "$BROKER_PID" 2>/dev/null || true
     wait "$BROKER_PID" 2>/dev/null || true
-    printf '[broker] Tansu stopped\n' >&2
   fi
   BROKER_PID=""
 }

@@ -81,6 +81,17 @@ public struct KafkaMessage: Sendable, Hashable {
 
     public var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: partition) }
 
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8],
+                headers: [KafkaHeader], timestampMilliseconds: Int64?) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.timestampMilliseconds = timestampMilliseconds
+    }
+
     init(_ native: UnsafePointer<rd_kafka_message_t>) {
         let m = native.pointee
         topic = String(cString: rd_kafka_topic_name(m.rkt))
