@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .executable(name: "passerelle", targets: ["passerelle"]),
         .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "HL7v2", targets: ["HL7v2"]),
+        .library(name: "CDA", targets: ["CDA"]),
+        .library(name: "Terminology", targets: ["Terminology"]),
+        .library(name: "Findings", targets: ["Findings"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,16 +28,23 @@ let package = Package(
         .target(
             name: "Kafka",
             dependencies: ["CRdkafka", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "CDA", dependencies: ["CLibXML2"]),
+        // Leaf modules: codecs and terminology know nothing of Kafka or HTTP.
+        .target(name: "Findings"),
+        .target(name: "HL7v2"),
+        .target(name: "CDA", dependencies: ["CLibXML2", "Findings"]),
+        .target(name: "Terminology", dependencies: ["Findings"]),
         .executableTarget(
             name: "passerelle",
             dependencies: [
-                "Kafka", "CDA",
+                "Kafka", "HL7v2", "CDA", "Terminology", "Findings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
+        .testTarget(name: "CDATests", dependencies: ["CDA"]),
+        .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
         .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle"]),
     ],
     swiftLanguageModes: [.v6]
