@@ -1,0 +1,145 @@
+/// Reading values by path. Absent parts read as nil; nothing here allocates until a value is decoded.
+extension HL7Message {
+    /// How an addressed range is to be read.
+    enum Level {
+        /// MSH-1 or MSH-2: literal characters, never split or unescaped.
+        case literal
+        case repetition, component, subcomponent
+    }
+
+    /// Index of the `occurrence`-th segment named `packedName`.
+    func segmentIndex(packedName: UInt32, occurrence: Int) -> Int? {
+        var seen = 0
+        for (index, entry) in segmentEntries.enumerated() where entry.name == packedName {
+            seen += 1
+            if seen == occurrence { return index }
+        }
+        return nil
+    }
+
+    /// The bytes of field `field` (HL7 numbering) of segment `index`, nil when absent.
+    func fieldRange(segment index: Int, field: Int) -> (range: Range<Int>, literal: Bool)? {
+        let entry = segmentEntries[index]
+        var split = field
+        if isHeader(entry) {
+            if field == 1 { return (Int(entry.start) + 3..<Int(entry.start) + 4, true) }
+            split = field - 1
+        }
+        guard split < Int(entry.fieldCount) else { return nil }
+        let position = Int(entry.firstField) + split
+        let start = Int(fieldStarts[position])
+        let end = split + 1 < Int(entry.fieldCount) ? Int(fieldStarts[position + 1]) - 1 : Int(entry.end)
+        return (start..<end, isHeader(entry) && field == 2)
+    }
+
+    /// The `number`-th (1-based) piece of `range` split on `separator`, nil when there are fewer.
+    func piece(of range: Range<Int>, separatedBy separator: UInt8, number: Int) -> Range<Int>? {
+        storage.withUnsafeBufferPointer { bytes in
+            var start = range.lowerBound
+            var remaining = number - 1
+            var index = start
+            while index < range.upperBound {
+                if bytes[index] == separator {
+                    if remaining == 0 { return start..<index }
+                    remaining -= 1
+                    start = index + 1
+                }
+                index += 1
+            }
+            return remaining == 0 ? start..<range.upperBound : nil
+        }
+    }
+
+    /// All pieces of `range` split on `separator` (an empty range gives one empty piece).
+    func pieces(of range: Range<Int>, separatedBy separator: UInt8) -> [Range<Int>] {
+        storage.withUnsafeBufferPointer { bytes in
+            var result: [Range<Int>] = []
+            var start = range.lowerBound
+            for index in range where bytes[index] == separator {
+                result.append(start..<index)
+                start = index + 1
+            }
+            result.append(start..<range.upperBound)
+            return result
+        }
+    }
+
+    func locate(_ path: HL7Path) -> (range: Range<Int>, level: Level)? {
+        guard let segment = segmentIndex(packedName: path.packedSegment, occurrence: path.occurrence),
+              let (fieldBytes, literal) = fieldRange(segment: segment, field: path.field) else { return nil }
+        if literal {
+            guard path.repetition == 1, (path.component ?? 1) == 1, (path.subcomponent ?? 1) == 1 else { return nil }
+            return (fieldBytes, .literal)
+        }
+        guard let repetition = piece(of: fieldBytes, separatedBy: delimiters.repetition, number: path.repetition) else { return nil }
+        guard let componentNumber = path.component else { return (repetition, .repetition) }
+        guard let component = piece(of: repetition, separatedBy: delimiters.component, number: componentNumber) else { return nil }
+        guard let subcomponentNumber = path.subcomponent else { return (component, .component) }
+        guard let subcomponent = piece(of: component, separatedBy: delimiters.subcomponent, number: subcomponentNumber) else { return nil }
+        return (subcomponent, .subcomponent)
+    }
+
+    /// The value at `path`, unescaped; nil when absent. A path that stops above the leaves of a
+    /// composite value (`PID-5` of `DOE^JOHN`) reads its encoded text, delimiters and escapes kept,
+    /// so that it can be split again.
+    public func value(at path: HL7Path, formatting: FormattingEscapes = .keep) -> String? {
+        guard let (range, level) = locate(path) else { return nil }
+        if level == .literal || containsDelimiter(below: level, in: range) { return decode(range) }
+        return unescape(range, formatting: formatting)
+    }
+
+    /// The value at `path` as text, `""` when empty or absent.
+    public func string(_ path: String, formatting: FormattingEscapes = .keep) throws(HL7Error) -> String {
+        value(at: try HL7Path(path), formatting: formatting) ?? ""
+    }
+
+    /// The encoded text at `path` (escapes and delimiters kept), nil when absent.
+    public func rawText(at path: HL7Path) -> String? {
+        locate(path).map { decode($0.range) }
+    }
+
+    /// Whether the value at `path` is HL7's explicit null `""` (delete the value), which differs
+    /// from empty or absent (no change).
+    public func isNull(at path: HL7Path) -> Bool {
+        guard let (range, _) = locate(path), range.count == 2 else { return false }
+        return storage[range.lowerBound] == UInt8(ascii: "\"") && storage[range.lowerBound + 1] == UInt8(ascii: "\"")
+    }
+
+    /// The number of repetitions of the field at `path` (0 when absent or empty).
+    public func repetitionCount(at path: HL7Path) -> Int {
+        guard let segment = segmentIndex(packedName: path.packedSegment, occurrence: path.occurrence),
+              let (range, literal) = fieldRange(segment: segment, field: path.field), !range.isEmpty else { return 0 }
+        return literal ? 1 : pieces(of: range, separatedBy: delimiters.repetition).count
+    }
+
+    /// The number of segments named `name`.
+    public func count(of name: String) -> Int {
+        let packed = packName(name)
+        return segmentEntries.reduce(0) { $0 + ($1.name == packed ? 1 : 0) }
+    }
+
+    func containsDelimiter(below level: Level, in range: Range<Int>) -> Bool {
+        let component = delimiters.component, subcomponent = delimiters.subcomponent
+        return storage[range].contains { byte in
+            switch level {
+            case .literal: false
+            case .repetition: byte == component || byte == subcomponent
+            case .component: byte == subcomponent
+            case .subcomponent: false
+            }
+        }
+    }
+
+    func decode(_ range: Range<Int>) -> String {
+        storage.withUnsafeBufferPointer { charset.decode(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    // MARK: Header shortcuts
+
+    /// MSH-9 as written, e.g. `ORU^R01^ORU_R01`.
+    public var messageType: String { rawText(at: HL7Path(segment: "MSH", field: 9)) ?? "" }
+    /// MSH-10.
+    public var controlID: String { value(at: HL7Path(segment: "MSH", field: 10)) ?? "" }
+    /// MSH-12.1.
+    public var version: String { value(at: HL7Path(segment: "MSH", field: 12, component: 1)) ?? "" }
+}
