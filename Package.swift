@@ -43,7 +43,7 @@ let package = Package(
 
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
-        .testTarget(name: "CDATests", dependencies: ["CDA"]),
+        .testTarget(name: "CDATests", dependencies: ["CDA"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
         .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle"]),
     ],

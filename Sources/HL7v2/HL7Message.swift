@@ -48,17 +48,23 @@ public struct HL7Message: Sendable {
     }
 
     /// Parses the message at `range` of `storage` without copying it.
-    public init(storage: [UInt8], range: Range<Int>, limits: HL7ParseLimits = HL7ParseLimits(),
-                headerNames: Set<String> = ["MSH"]) throws(HL7Error) {
+    public init(storage: [UInt8], range: Range<Int>, limits: HL7ParseLimits = HL7ParseLimits()) throws(HL7Error) {
+        try self.init(storage: storage, range: range, limits: limits, headerNames: [headerMSH])
+    }
+
+    /// Parses a message or envelope segment starting with one of `headerNames`.
+    init(storage: [UInt8], range: Range<Int>, limits: HL7ParseLimits, headerNames: [UInt32]) throws(HL7Error) {
         var start = range.lowerBound
         while start < range.upperBound, storage[start] == cr || storage[start] == lf { start += 1 }
         guard start < range.upperBound else { throw HL7Error(.empty, "no HL7 message in the input", offset: range.lowerBound) }
         guard range.count <= limits.maxMessageBytes else {
             throw HL7Error(.limitExceeded, "message of \(range.count) bytes exceeds the limit of \(limits.maxMessageBytes)", offset: start)
         }
-        let name = storage.withUnsafeBufferPointer { String(decoding: $0[start..<min(start + 3, range.upperBound)], as: UTF8.self) }
+        let name = start + 3 <= range.upperBound
+            ? UInt32(storage[start]) << 16 | UInt32(storage[start + 1]) << 8 | UInt32(storage[start + 2]) : 0
         guard headerNames.contains(name) else {
-            throw HL7Error(.missingHeader, "message must start with \(headerNames.sorted().joined(separator: " or ")), found '\(name.prefix(3))'",
+            let found = String(decoding: storage[start..<min(start + 3, range.upperBound)], as: UTF8.self)
+            throw HL7Error(.missingHeader, "message must start with \(headerNames.map(unpackName).joined(separator: " or ")), found '\(found)'",
                            offset: start, segment: 1)
         }
         let delimiters = try storage.withUnsafeBufferPointer { bytes throws(HL7Error) in
@@ -73,10 +79,16 @@ public struct HL7Message: Sendable {
         guard range.upperBound <= Int(Int32.max) else {
             throw HL7Error(.limitExceeded, "input larger than 2 GiB", offset: range.lowerBound)
         }
-        var segments: [SegmentEntry] = []
-        var fields: [Int32] = []
-        segments.reserveCapacity(16)
-        fields.reserveCapacity(range.count / 8)
+        // Scratch space sized for the worst case (every byte a separator), so the hot loop writes
+        // without capacity checks; the index kept is then copied out at its exact size.
+        let fieldScratch = UnsafeMutablePointer<Int32>.allocate(capacity: range.count + 1)
+        let segmentScratch = UnsafeMutablePointer<SegmentEntry>.allocate(capacity: range.count / 3 + 1)
+        defer {
+            fieldScratch.deallocate()
+            segmentScratch.deallocate()
+        }
+        var fieldCount = 0
+        var segmentCount = 0
         var ends = false
         var highBits: UInt8 = 0
         let fs = delimiters.field
@@ -87,38 +99,43 @@ public struct HL7Message: Sendable {
                 let first = bytes[index]
                 if first == cr || first == lf { index += 1; continue }  // blank lines between segments
                 let start = index
-                let firstField = fields.count
-                fields.append(Int32(start))
+                let firstField = fieldCount
+                fieldScratch[fieldCount] = Int32(start)
+                fieldCount += 1
                 while index < end {
                     let byte = bytes[index]
                     if byte == fs {
-                        fields.append(Int32(index + 1))
+                        fieldScratch[fieldCount] = Int32(index + 1)
+                        fieldCount += 1
                     } else if byte == cr || byte == lf {
                         break
                     }
                     highBits |= byte
                     index += 1
                 }
-                let segmentNumber = segments.count + 1
+                let segmentNumber = segmentCount + 1
                 guard index - start >= 3, index - start == 3 || bytes[start + 3] == fs,
                       isSegmentName(bytes[start], bytes[start + 1], bytes[start + 2]) else {
                     let text = String(decoding: bytes[start..<min(index, start + 8)], as: UTF8.self)
                     throw HL7Error(.invalidSegmentName, "'\(text)' does not start with a segment name (three letters or digits followed by the field separator)",
                                    offset: start, segment: segmentNumber)
                 }
-                guard segmentNumber <= limits.maxSegments, fields.count <= limits.maxFields else {
+                guard segmentNumber <= limits.maxSegments, fieldCount <= limits.maxFields else {
                     throw HL7Error(.limitExceeded, "message exceeds \(limits.maxSegments) segments or \(limits.maxFields) fields",
                                    offset: start, segment: segmentNumber)
                 }
-                segments.append(SegmentEntry(
+                segmentScratch[segmentCount] = SegmentEntry(
                     start: Int32(start), end: Int32(index), firstField: Int32(firstField),
-                    fieldCount: Int32(fields.count - firstField),
-                    name: UInt32(bytes[start]) << 16 | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2])))
+                    fieldCount: Int32(fieldCount - firstField),
+                    name: UInt32(bytes[start]) << 16 | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]))
+                segmentCount += 1
                 ends = index < end
                 if index < end, bytes[index] == cr, index + 1 < end, bytes[index + 1] == lf { index += 1 }
                 index += 1
             }
         }
+        let segments = Array(UnsafeBufferPointer(start: segmentScratch, count: segmentCount))
+        let fields = Array(UnsafeBufferPointer(start: fieldScratch, count: fieldCount))
         guard !segments.isEmpty else { throw HL7Error(.empty, "no HL7 segment in the input", offset: range.lowerBound) }
         self.storage = storage
         self.delimiters = delimiters
@@ -131,6 +148,11 @@ public struct HL7Message: Sendable {
             self.charset = charset
         } else {
             self.charset = .utf8  // provisional: MSH-18 is itself read as ASCII
+            // Most messages leave MSH-18 empty: decide that without building a path or a string.
+            guard let declared = fieldRange(segment: 0, field: 18)?.range, !declared.isEmpty else {
+                if highBits & 0x80 != 0 { try validateUTF8() }
+                return
+            }
             do {
                 self.charset = try HL7Charset(hl7Name: self.rawText(at: HL7Path(segment: "MSH", field: 18, component: 1)) ?? "")
             } catch {
@@ -155,13 +177,17 @@ public struct HL7Message: Sendable {
                        offset: invalid, segment: segment + 1, segmentName: segmentName(segment), field: field)
     }
 
+    /// Bytes the index occupies beyond the message's own bytes (what parsing adds).
+    public var indexByteCount: Int {
+        segmentEntries.capacity * MemoryLayout<SegmentEntry>.stride + fieldStarts.capacity * MemoryLayout<Int32>.stride
+    }
+
     // MARK: Segments
 
     public var segmentCount: Int { segmentEntries.count }
 
     public func segmentName(_ index: Int) -> String {
-        let name = segmentEntries[index].name
-        return String(decoding: [UInt8(name >> 16), UInt8(name >> 8 & 0xff), UInt8(name & 0xff)], as: UTF8.self)
+        unpackName(segmentEntries[index].name)
     }
 
     public var segmentNames: [String] { (0..<segmentCount).map(segmentName) }
@@ -199,6 +225,10 @@ public struct HL7Message: Sendable {
 let headerMSH = packName("MSH")
 let headerFHS = packName("FHS")
 let headerBHS = packName("BHS")
+
+func unpackName(_ name: UInt32) -> String {
+    String(decoding: [UInt8(name >> 16), UInt8(name >> 8 & 0xff), UInt8(name & 0xff)], as: UTF8.self)
+}
 
 func packName(_ name: String) -> UInt32 {
     name.utf8.prefix(3).reduce(0) { $0 << 8 | UInt32($1) }

@@ -38,38 +38,40 @@ public enum HL7Stream {
         }
         func envelope(_ start: Int, _ end: Int, header: Bool) throws(HL7Error) -> HL7Message {
             if header {
-                let segment = try HL7Message(storage: bytes, range: start..<end, limits: limits, headerNames: ["FHS", "BHS"])
+                let segment = try HL7Message(storage: bytes, range: start..<end, limits: limits, headerNames: [headerFHS, headerBHS])
                 lastDelimiters = segment.delimiters
                 return segment
             }
             return try HL7Message(storage: bytes, range: start..<end, delimiters: lastDelimiters, charset: .utf8, limits: limits)
         }
 
-        var index = 0
+        // Only segment starts matter here: the messages index their own fields.
         let end = bytes.count
-        while index < end {
-            let byte = bytes[index]
-            if byte == cr || byte == lf { index += 1; continue }
-            let start = index
-            segmentNumber += 1
-            let lineEnd = bytes.withUnsafeBufferPointer { buffer in
-                var cursor = start
-                while cursor < end, buffer[cursor] != cr, buffer[cursor] != lf { cursor += 1 }
-                return cursor
+        var segmentStarts: [(start: Int, end: Int)] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index < end {
+                let byte = buffer[index]
+                if byte == cr || byte == lf { index += 1; continue }
+                let start = index
+                while index < end, buffer[index] != cr, buffer[index] != lf { index += 1 }
+                segmentStarts.append((start, index))
             }
-            index = lineEnd
-            let name = lineEnd - start >= 3 ? String(decoding: bytes[start..<start + 3], as: UTF8.self) : ""
+        }
+        for (start, lineEnd) in segmentStarts {
+            segmentNumber += 1
+            let name = lineEnd - start >= 3 ? UInt32(bytes[start]) << 16 | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]) : 0
             switch name {
-            case "MSH":
+            case headerMSH:
                 try closeMessage(at: start)
                 messageStart = start
-            case "FHS":
+            case headerFHS:
                 try closeMessage(at: start)
                 guard file.header == nil, file.batches.isEmpty, batch == nil else {
                     throw structure("File cannot have more than one FHS segment, nor one after its content", at: start)
                 }
                 file.header = try envelope(start, lineEnd, header: true)
-            case "BHS":
+            case headerBHS:
                 try closeMessage(at: start)
                 if let open = batch {
                     guard open.header == nil, !open.messages.isEmpty || open.trailer != nil else {
@@ -78,13 +80,13 @@ public enum HL7Stream {
                     file.batches.append(open)
                 }
                 batch = HL7Batch(header: try envelope(start, lineEnd, header: true), messages: [], trailer: nil)
-            case "BTS":
+            case trailerBTS:
                 try closeMessage(at: start)
                 if batch == nil { batch = HL7Batch(header: nil, messages: [], trailer: nil) }
                 batch!.trailer = try envelope(start, lineEnd, header: false)
                 file.batches.append(batch!)
                 batch = nil
-            case "FTS":
+            case trailerFTS:
                 try closeMessage(at: start)
                 if let open = batch { file.batches.append(open); batch = nil }
                 file.trailer = try envelope(start, lineEnd, header: false)
@@ -105,3 +107,6 @@ public enum HL7Stream {
         try parse(bytes, limits: limits).messages
     }
 }
+
+private let trailerBTS = packName("BTS")
+private let trailerFTS = packName("FTS")

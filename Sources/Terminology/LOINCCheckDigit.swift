@@ -4,15 +4,22 @@
 public enum LOINCCheckDigit {
     /// The check digit for the part of a code before the hyphen, nil when it is not all digits.
     public static func compute(_ body: Substring) -> Int? {
-        guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        let digits = body.reversed().map { Int($0.asciiValue! - 48) }
-        var odd = ""  // positions 1, 3, 5… from the right, kept in their original order
-        var even = ""
-        for (index, digit) in digits.enumerated() {
-            if index % 2 == 0 { odd = "\(digit)" + odd } else { even = "\(digit)" + even }
+        guard !body.isEmpty, body.count <= 18, body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return compute(Int(body)!)
+    }
+
+    /// The check digit for the number before the hyphen. Arithmetic rather than string building:
+    /// it runs for every code of every message validated.
+    public static func compute(_ number: Int) -> Int {
+        var rest = number, odd = 0, oddScale = 1, sum = 0, isOdd = true
+        while rest > 0 {
+            let digit = rest % 10
+            if isOdd { odd += digit * oddScale; oddScale *= 10 } else { sum += digit }
+            rest /= 10
+            isOdd.toggle()
         }
-        let doubled = String((Int(odd) ?? 0) * 2)
-        let sum = (even + doubled).reduce(0) { $0 + Int($1.asciiValue! - 48) }
+        var doubled = odd * 2
+        while doubled > 0 { sum += doubled % 10; doubled /= 10 }
         return (10 - sum % 10) % 10
     }
 }

@@ -118,15 +118,6 @@ struct HL7Command: ParsableCommand {
     }
 }
 
-/// Reads a file given to a command as bytes; `-` is standard input.
-func readInput(_ path: String) throws -> [UInt8] {
-    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CommandFailure("cannot read \(path)")
-    }
-    return Array(data)
-}
-
 private func messages(of path: String) throws -> [HL7Message] {
     let bytes = try readInput(path)
     return try orExit(path: path) { () throws(HL7Error) in try HL7Stream.messages(in: bytes) }
