@@ -98,18 +98,8 @@ public final class KafkaProducer: Sendable {
                     field.vtype = RD_KAFKA_VTYPE_TOPIC
                     field.u.cstr = topic
                     fields.append(field)
-                    field = rd_kafka_vu_t()
-                    field.vtype = RD_KAFKA_VTYPE_VALUE
-                    field.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                    field.u.mem.size = value.count
-                    fields.append(field)
-                    if let key {
-                        field = rd_kafka_vu_t()
-                        field.vtype = RD_KAFKA_VTYPE_KEY
-                        field.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
-                        field.u.mem.size = key.count
-                        fields.append(field)
-                    }
+                    fields.append(bytesField(RD_KAFKA_VTYPE_VALUE, value))
+                    if let key { fields.append(bytesField(RD_KAFKA_VTYPE_KEY, key)) }
                     if let partition = record.partition {
                         field = rd_kafka_vu_t()
                         field.vtype = RD_KAFKA_VTYPE_PARTITION
@@ -163,6 +153,15 @@ public final class KafkaProducer: Sendable {
         _ = try? await flusher.run { rd_kafka_flush(client.pointer, 1000) }
         await poller.stop()
     }
+}
+
+/// A key or value argument of `rd_kafka_produceva`, pointing at bytes it copies.
+private func bytesField(_ type: rd_kafka_vtype_t, _ bytes: UnsafeRawBufferPointer) -> rd_kafka_vu_t {
+    var field = rd_kafka_vu_t()
+    field.vtype = type
+    field.u.mem.ptr = UnsafeMutableRawPointer(mutating: bytes.baseAddress)
+    field.u.mem.size = bytes.count
+    return field
 }
 
 func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {

@@ -1,6 +1,6 @@
 /// A day of the calendar, without time or zone: authorisation and reimbursement dates are days,
 /// and comparing them through `Date` would make a time zone change the answer.
-public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct CalendarDate: Sendable, Hashable, Comparable, TextCodable {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -16,7 +16,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     /// `YYYY-MM-DD`, or the first eight digits of an HL7 timestamp (`YYYYMMDD[HHMM…]`).
-    public init?(_ text: some StringProtocol) {
+    public static let textKind = "a date"
+
+    public init?(_ text: String) {
+        self.init(parsing: text)
+    }
+
+    public init?(parsing text: some StringProtocol) {
         let bytes = Array(text.utf8)
         let dashed = bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
         let digits = dashed ? bytes.filter { $0 != UInt8(ascii: "-") } : bytes
@@ -32,18 +38,5 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = CalendarDate(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
-        }
-        self = date
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }

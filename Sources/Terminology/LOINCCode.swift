@@ -1,9 +1,11 @@
 /// A LOINC code of LOINC's form `NNNNN-C`: one to seven digits without a leading zero, a hyphen
 /// and one check digit. Parsing judges the form only; `hasValidCheckDigit` judges the digit.
 /// Stored as one integer so that table lookups hash a number, not a string.
-public struct LOINCCode: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct LOINCCode: Hashable, Comparable, Sendable, TextCodable {
     /// The number before the hyphen times ten plus the check digit.
     private let value: Int32
+
+    public static let textKind = "a LOINC code"
 
     public init?(_ text: String) {
         var text = text
@@ -67,17 +69,4 @@ public struct LOINCCode: Hashable, Comparable, Sendable, CustomStringConvertible
     public var description: String { "\(number)-\(checkDigit)" }
 
     public static func < (lhs: LOINCCode, rhs: LOINCCode) -> Bool { lhs.value < rhs.value }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = LOINCCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a LOINC code: \(text)"))
-        }
-        self = code
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
