@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "CDA", targets: ["CDA"]),
         .library(name: "Terminology", targets: ["Terminology"]),
         .library(name: "Findings", targets: ["Findings"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
     ],
     targets: [
         // C libraries, found through pkg-config. librdkafka must be >= 2.2 (see deploy/setup).
@@ -33,6 +35,13 @@ let package = Package(
         .target(name: "HL7v2"),
         .target(name: "CDA", dependencies: ["CLibXML2", "Findings"]),
         .target(name: "Terminology", dependencies: ["Findings"]),
+        // The runtime: consumes, runs handlers in keyed lanes, retries, dead-letters, commits.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Kafka", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ]),
         .executableTarget(
             name: "passerelle",
             dependencies: [
@@ -41,7 +50,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        // The Tansu broker that deploy/test starts, for every test target that needs Kafka.
+        .target(name: "KafkaTestSupport", dependencies: ["Kafka"], path: "Tests/KafkaTestSupport"),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Kafka", "KafkaTestSupport"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
         .testTarget(name: "CDATests", dependencies: ["CDA"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import KafkaTestSupport
 import Testing
 
 /// Against the real Tansu broker that deploy/test starts.

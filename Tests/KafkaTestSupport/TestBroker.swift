@@ -4,8 +4,8 @@ import Testing
 
 /// The broker deploy/test starts (Tansu on a free loopback port). Tests that need it fail with a
 /// clear message, rather than pass silently, when it is not there.
-enum TestBroker {
-    static var address: String {
+public enum TestBroker {
+    public static var address: String {
         get throws {
             guard let address = ProcessInfo.processInfo.environment["PASSERELLE_BROKERS"], !address.isEmpty else {
                 throw BrokerMissing()
@@ -14,38 +14,38 @@ enum TestBroker {
         }
     }
 
-    struct BrokerMissing: Error, CustomStringConvertible {
-        var description: String {
+    public struct BrokerMissing: Error, CustomStringConvertible {
+        public var description: String {
             "PASSERELLE_BROKERS is not set: run the tests with deploy/test, which starts a local Tansu broker"
         }
     }
 
-    static func configuration(_ extra: [String: String] = [:]) throws -> KafkaConfiguration {
+    public static func configuration(_ extra: [String: String] = [:]) throws -> KafkaConfiguration {
         // A short session timeout makes a group join take ~4 s instead of ~23 s against Tansu.
         KafkaConfiguration(bootstrapServers: try address, extra)
     }
 
     /// A new topic with a unique name, so that tests never see each other's messages.
-    static func makeTopic(_ prefix: String, partitions: Int32) async throws -> String {
+    public static func makeTopic(_ prefix: String, partitions: Int32) async throws -> String {
         let topic = "test.\(prefix).\(UUID().uuidString.prefix(8).lowercased())"
         try await KafkaAdmin(configuration: configuration()).createTopic(topic, partitions: partitions)
         return topic
     }
 
-    static func makeConsumer(group: String, topics: [String], bufferCapacity: Int = 256) throws -> KafkaConsumer {
+    public static func makeConsumer(group: String, topics: [String], bufferCapacity: Int = 256) throws -> KafkaConsumer {
         try KafkaConsumer(
             configuration: configuration(["session.timeout.ms": "6000"]), groupID: group, topics: topics,
             bufferCapacity: bufferCapacity)
     }
 }
 
-struct TimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
+public struct TimedOut: Error, CustomStringConvertible {
+    public let what: String
+    public var description: String { "timed out waiting for \(what)" }
 }
 
 /// Reads `count` messages, or throws when they do not all arrive within `timeout`.
-func receive(_ count: Int, from consumer: KafkaConsumer, within timeout: Duration = .seconds(60),
+public func receive(_ count: Int, from consumer: KafkaConsumer, within timeout: Duration = .seconds(60),
              onEach: @escaping @Sendable (KafkaMessage) async throws -> Void = { _ in }) async throws -> [KafkaMessage] {
     try await withThrowingTaskGroup(of: [KafkaMessage]?.self) { group in
         group.addTask {
@@ -70,7 +70,7 @@ func receive(_ count: Int, from consumer: KafkaConsumer, within timeout: Duratio
 }
 
 /// Asserts that nothing arrives within `window`.
-func expectNothing(from consumer: KafkaConsumer, for window: Duration) async throws {
+public func expectNothing(from consumer: KafkaConsumer, for window: Duration) async throws {
     let extra = try? await receive(1, from: consumer, within: window)
     #expect(extra == nil, "unexpected message \(String(describing: extra?.first.map { "\($0.topicPartition)@\($0.offset)" }))")
 }

@@ -1,0 +1,242 @@
+import AsyncAlgorithms
+import Foundation
+import Kafka
+import Logging
+import Synchronization
+
+public struct EngineConfiguration: Sendable {
+    /// Messages processed at once. Messages with the same key share a lane, so they are handled
+    /// one after the other, in offset order; keyless messages share their partition's lane.
+    public var lanes: Int
+    public var deadLetterTopic: String
+    public var retry: RetryPolicy
+    /// How often finished offsets are committed.
+    public var commitInterval: Duration
+    /// How long `shutdown` lets in-flight messages finish; what is still running then is
+    /// abandoned uncommitted, to be processed again by whoever next owns the partition.
+    public var drainDeadline: Duration
+
+    public init(lanes: Int = 8, deadLetterTopic: String, retry: RetryPolicy = RetryPolicy(),
+                commitInterval: Duration = .milliseconds(200), drainDeadline: Duration = .seconds(30)) {
+        precondition(lanes >= 1, "at least one lane")
+        self.lanes = lanes
+        self.deadLetterTopic = deadLetterTopic
+        self.retry = retry
+        self.commitInterval = commitInterval
+        self.drainDeadline = drainDeadline
+    }
+}
+
+/// Counters for operators and tests.
+public struct EngineStatistics: Sendable, Hashable {
+    public var processed = 0
+    public var retries = 0
+    public var deadLettered = 0
+    public var commits = 0
+}
+
+/// The runtime: consumes, hands each message to the handler in its lane, retries transient
+/// failures with backoff, dead-letters the rest, and commits an offset only once every message
+/// before it in its partition is finished. A lane that is busy makes the dispatcher wait, which
+/// leaves messages in the consumer's bounded buffer, which pauses fetching: back-pressure all the
+/// way to the broker, with bounded memory.
+public final class Engine: Sendable {
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let handler: any MessageHandler
+    private let configuration: EngineConfiguration
+    private let tracker = OffsetTracker()
+    private let logger: Logger
+    private let dispatcher = Mutex<(task: Task<(any Error)?, Never>?, stopping: Bool)>((nil, false))
+    private let counters = Mutex(EngineStatistics())
+
+    /// - Parameters:
+    ///   - consumer: subscribed to the route sources; the engine closes it when it stops.
+    ///   - producer: publishes dead letters; it stays open (the caller owns it).
+    public init(consumer: KafkaConsumer, producer: KafkaProducer, handler: any MessageHandler,
+                configuration: EngineConfiguration, logger: Logger = Logger(label: "passerelle.engine")) {
+        self.consumer = consumer
+        self.producer = producer
+        self.handler = handler
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public var statistics: EngineStatistics { counters.withLock { $0 } }
+
+    /// Runs until `shutdown` (or until the consumer fails, which is rethrown after draining).
+    /// Cancelling the calling task stops at once instead: in-flight messages are abandoned
+    /// uncommitted, which loses nothing (they are consumed again) but repeats work.
+    public func run() async throws {
+        let lanes = (0..<configuration.lanes).map { _ in AsyncChannel<KafkaMessage>() }
+        let committer = Task { await self.commitPeriodically() }
+        let dispatch = Task { () -> (any Error)? in await self.dispatch(into: lanes) }
+        let stopAlready = dispatcher.withLock { state in
+            state.task = dispatch
+            return state.stopping
+        }
+        if stopAlready { dispatch.cancel() }
+        let consumerError = await withTaskCancellationHandler {
+            await process(lanes, until: dispatch)
+        } onCancel: {
+            dispatch.cancel()
+        }
+        committer.cancel()
+        await committer.value
+        await commitFinished()
+        await consumer.close()
+        if let consumerError { throw consumerError }
+    }
+
+    /// Stops consuming, lets in-flight messages finish (up to the drain deadline), commits, closes.
+    public func shutdown() {
+        let task = dispatcher.withLock { state in
+            state.stopping = true
+            return state.task
+        }
+        task?.cancel()
+    }
+
+    private func dispatch(into lanes: [AsyncChannel<KafkaMessage>]) async -> (any Error)? {
+        do {
+            for try await message in consumer.messages {
+                tracker.started(message)
+                await lanes[lane(of: message, among: lanes.count)].send(message)
+                if Task.isCancelled || dispatcher.withLock({ $0.stopping }) { break }
+            }
+            return nil
+        } catch {
+            logger.error("consumer failed, stopping", metadata: ["error": "\(error)"])
+            return error
+        }
+    }
+
+    private enum LaneEvent {
+        case drained
+        /// The dispatcher stopped (with the consumer's error, if any) and the drain deadline passed.
+        case deadline((any Error)?)
+    }
+
+    /// Runs the lanes while the dispatcher feeds them, then until they are empty or the drain
+    /// deadline passes. Returns the consumer's error, if that is why the dispatcher stopped.
+    private func process(_ lanes: [AsyncChannel<KafkaMessage>], until dispatch: Task<(any Error)?, Never>) async -> (any Error)? {
+        await withTaskGroup(of: LaneEvent.self) { group in
+            for lane in lanes {
+                group.addTask {
+                    for await message in lane { await self.process(message) }
+                    return .drained
+                }
+            }
+            let deadline = configuration.drainDeadline
+            group.addTask {
+                let error = await dispatch.value
+                for lane in lanes { lane.finish() }
+                try? await Task.sleep(for: deadline)
+                return .deadline(error)
+            }
+            var drained = 0
+            var consumerError: (any Error)?
+            while let event = await group.next() {
+                switch event {
+                case .drained:
+                    drained += 1
+                    if drained == lanes.count { group.cancelAll() }
+                case .deadline(let error):
+                    consumerError = error
+                    if drained < lanes.count {
+                        logger.warning("drain deadline reached; unfinished messages stay uncommitted",
+                                       metadata: ["in-flight": "\(tracker.inFlight)"])
+                        group.cancelAll()
+                    }
+                }
+            }
+            return consumerError
+        }
+    }
+
+    private func lane(of message: KafkaMessage, among count: Int) -> Int {
+        guard let key = message.key else { return Int(message.partition) % count }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs and processes
+        for byte in key {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return Int(hash % UInt64(count))
+    }
+
+    private func process(_ message: KafkaMessage) async {
+        var random = SystemRandomNumberGenerator()
+        var attempt = 0
+        let route = handler.route(for: message)
+        while true {
+            attempt += 1
+            do {
+                try await handler.handle(message)
+                tracker.finished(message)
+                counters.withLock { $0.processed += 1 }
+                return
+            } catch {
+                let where_: Logger.Metadata = [
+                    "route": "\(route)", "topic": "\(message.topic)", "partition": "\(message.partition)",
+                    "offset": "\(message.offset)", "step": "\(error.step)", "attempt": "\(attempt)",
+                ]
+                if error.errorClass == .transient, attempt < configuration.retry.attempts {
+                    logger.warning("transient failure, retrying: \(error.reason)", metadata: where_)
+                    counters.withLock { $0.retries += 1 }
+                    do {
+                        try await Task.sleep(for: configuration.retry.delay(afterAttempt: attempt, using: &random))
+                    } catch {
+                        return  // drain deadline: left uncommitted
+                    }
+                    continue
+                }
+                logger.error("dead-lettering: \(error.reason)", metadata: where_)
+                guard await deadLetter(message, route: route, failure: error, attempts: attempt) else { return }
+                tracker.finished(message)
+                counters.withLock { $0.deadLettered += 1 }
+                return
+            }
+        }
+    }
+
+    /// Publishes the dead letter, retrying until the broker takes it: a failure must not be lost
+    /// either. Returns false only when abandoned at the drain deadline.
+    private func deadLetter(_ message: KafkaMessage, route: String, failure: ProcessingFailure, attempts: Int) async -> Bool {
+        let record = KafkaRecord.deadLetter(of: message, topic: configuration.deadLetterTopic, route: route,
+                                            failure: failure, attempts: attempts, at: Date())
+        var random = SystemRandomNumberGenerator()
+        var attempt = 0
+        while !Task.isCancelled {
+            attempt += 1
+            do {
+                try await producer.send(record)
+                return true
+            } catch {
+                logger.error("dead-letter topic unavailable, retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: configuration.retry.delay(afterAttempt: min(attempt, 8), using: &random))
+            }
+        }
+        return false
+    }
+
+    private func commitPeriodically() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.commitInterval)
+            await commitFinished()
+        }
+    }
+
+    private func commitFinished() async {
+        let offsets = tracker.readyToCommit()
+        guard !offsets.isEmpty else { return }
+        do {
+            try await consumer.commit(offsets)
+            tracker.committed(offsets)
+            counters.withLock { $0.commits += 1 }
+        } catch {
+            // A partition revoked in a rebalance cannot be committed by us any more; its new
+            // owner resumes from the last commit, so nothing is lost.
+            logger.warning("commit failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
