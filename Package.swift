@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Terminology", targets: ["Terminology"]),
         .library(name: "Findings", targets: ["Findings"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Sinks", targets: ["Sinks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,8 @@ let package = Package(
                 "Kafka", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]),
+        // Destinations: Kafka topics, folders, the national platform's services.
+        .target(name: "Sinks", dependencies: ["Kafka"]),
         .executableTarget(
             name: "passerelle",
             dependencies: [
@@ -54,6 +57,7 @@ let package = Package(
         .target(name: "KafkaTestSupport", dependencies: ["Kafka"], path: "Tests/KafkaTestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Kafka", "KafkaTestSupport"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Kafka", "KafkaTestSupport"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
         .testTarget(name: "CDATests", dependencies: ["CDA"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
