@@ -13,11 +13,13 @@ let package = Package(
         .library(name: "Findings", targets: ["Findings"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Sinks", targets: ["Sinks"]),
+        .library(name: "Routing", targets: ["Routing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // C libraries, found through pkg-config. librdkafka must be >= 2.2 (see deploy/setup).
@@ -40,15 +42,19 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Kafka", .product(name: "Logging", package: "swift-log"),
+                "Kafka", "Routing", "Sinks", "HL7v2", "Terminology", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]),
+        // Route files: model, loader with file:line errors, matcher, validation step.
+        .target(
+            name: "Routing",
+            dependencies: ["HL7v2", "Terminology", "Findings", .product(name: "Yams", package: "Yams")]),
         // Destinations: Kafka topics, folders, the national platform's services.
         .target(name: "Sinks", dependencies: ["Kafka"]),
         .executableTarget(
             name: "passerelle",
             dependencies: [
-                "Kafka", "HL7v2", "CDA", "Terminology", "Findings",
+                "Kafka", "HL7v2", "CDA", "Terminology", "Findings", "Engine", "Routing", "Sinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -57,11 +63,12 @@ let package = Package(
         .target(name: "KafkaTestSupport", dependencies: ["Kafka"], path: "Tests/KafkaTestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Kafka", "KafkaTestSupport"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HL7v2", "Terminology"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Kafka", "KafkaTestSupport"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
         .testTarget(name: "CDATests", dependencies: ["CDA"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
-        .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle"]),
+        .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle", "Kafka", "KafkaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -168,6 +168,7 @@ public final class Engine: Sendable {
         var random = SystemRandomNumberGenerator()
         var attempt = 0
         let route = handler.route(for: message)
+        let retry = handler.retryPolicy(for: message) ?? configuration.retry
         while true {
             attempt += 1
             do {
@@ -180,11 +181,11 @@ public final class Engine: Sendable {
                     "route": "\(route)", "topic": "\(message.topic)", "partition": "\(message.partition)",
                     "offset": "\(message.offset)", "step": "\(error.step)", "attempt": "\(attempt)",
                 ]
-                if error.errorClass == .transient, attempt < configuration.retry.attempts {
+                if error.errorClass == .transient, attempt < retry.attempts {
                     logger.warning("transient failure, retrying: \(error.reason)", metadata: where_)
                     counters.withLock { $0.retries += 1 }
                     do {
-                        try await Task.sleep(for: configuration.retry.delay(afterAttempt: attempt, using: &random))
+                        try await Task.sleep(for: retry.delay(afterAttempt: attempt, using: &random))
                     } catch {
                         return  // drain deadline: left uncommitted
                     }

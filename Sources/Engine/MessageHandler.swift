@@ -7,4 +7,10 @@ public protocol MessageHandler: Sendable {
     /// The route name written into dead-letter headers.
     func route(for message: KafkaMessage) -> String
     func handle(_ message: KafkaMessage) async throws(ProcessingFailure)
+    /// The retry policy for this message's route; nil for the engine's default.
+    func retryPolicy(for message: KafkaMessage) -> RetryPolicy?
+}
+
+extension MessageHandler {
+    public func retryPolicy(for message: KafkaMessage) -> RetryPolicy? { nil }
 }

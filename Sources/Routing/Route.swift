@@ -1,0 +1,76 @@
+/// A route: where messages come from, which it takes, what is done to them, where they go,
+/// and what happens when that fails. Loaded from `Routes/*.yaml`.
+public struct Route: Sendable, Hashable {
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        /// One HL7 v2 message per Kafka message.
+        case hl7v2
+        /// FHS/BHS batch files or several messages in one payload, split into messages.
+        case hl7v2Batch = "hl7v2-batch"
+    }
+
+    /// Conditions on a message; every given one must hold.
+    public struct Match: Sendable, Hashable {
+        /// MSH-9.1^MSH-9.2, e.g. `ORU^R01`; `ORU` alone matches every trigger.
+        public var messageType: String?
+        public var sendingApplication: String?
+        public var sendingFacility: String?
+        /// Kafka header values.
+        public var headers: [String: String] = [:]
+
+        public init(messageType: String? = nil, sendingApplication: String? = nil, sendingFacility: String? = nil,
+                    headers: [String: String] = [:]) {
+            self.messageType = messageType
+            self.sendingApplication = sendingApplication
+            self.sendingFacility = sendingFacility
+            self.headers = headers
+        }
+    }
+
+    public enum Severity: String, Sendable, Hashable, CaseIterable {
+        /// A finding dead-letters the message.
+        case required
+        /// A finding is logged (without values) and the message goes on.
+        case warn
+        case off
+    }
+
+    public enum Step: Sendable, Hashable {
+        case validate(loinc: Severity, units: Severity)
+        case map(mapping: String)
+    }
+
+    public struct Destination: Sendable, Hashable {
+        public var sink: String
+        /// Sink parameters passed with the payload's metadata (e.g. `document_type: DT-00002`).
+        public var parameters: [String: String]
+
+        public init(sink: String, parameters: [String: String] = [:]) {
+            self.sink = sink
+            self.parameters = parameters
+        }
+    }
+
+    public struct ErrorPolicy: Sendable, Hashable {
+        public var attempts: Int
+        public var initialBackoffMilliseconds: Int
+        public var maxBackoffMilliseconds: Int
+
+        public init(attempts: Int, initialBackoffMilliseconds: Int, maxBackoffMilliseconds: Int) {
+            self.attempts = attempts
+            self.initialBackoffMilliseconds = initialBackoffMilliseconds
+            self.maxBackoffMilliseconds = maxBackoffMilliseconds
+        }
+
+        public static let standard = ErrorPolicy(attempts: 5, initialBackoffMilliseconds: 200, maxBackoffMilliseconds: 30_000)
+    }
+
+    public var name: String
+    public var file: String
+    public var line: Int
+    public var topic: String
+    public var format: Format
+    public var match: Match
+    public var steps: [Step]
+    public var destinations: [Destination]
+    public var onError: ErrorPolicy
+}

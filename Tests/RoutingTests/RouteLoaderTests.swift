@@ -1,0 +1,129 @@
+import Foundation
+import Routing
+import Testing
+
+@Suite struct RouteLoaderTests {
+    static let biology = """
+        route: hrs-biology
+        source: { topic: hrs.lab.results, format: hl7v2 }
+        match: { message_type: ORU^R01, sending_facility: HRS }
+        steps:
+          - validate: { loinc: required, units: warn }
+        to:
+          - sink: dsp
+            document_type: DT-00002
+        on_error: { retry: { attempts: 3, backoff: 100ms..5s }, then: dead-letter }
+        """
+
+    private func parse(_ text: String) throws(FileProblem) -> Route {
+        try RouteLoader.parse(text, file: "Routes/test.yaml", knownSinks: ["dsp", "archive"], knownMappings: ["oru-to-xdlab"])
+    }
+
+    @Test func aCompleteRoute() throws {
+        let route = try parse(Self.biology)
+        #expect(route.name == "hrs-biology")
+        #expect(route.topic == "hrs.lab.results")
+        #expect(route.format == .hl7v2)
+        #expect(route.match == Route.Match(messageType: "ORU^R01", sendingFacility: "HRS"))
+        #expect(route.steps == [.validate(loinc: .required, units: .warn)])
+        #expect(route.destinations == [Route.Destination(sink: "dsp", parameters: ["document_type": "DT-00002"])])
+        #expect(route.onError == Route.ErrorPolicy(attempts: 3, initialBackoffMilliseconds: 100, maxBackoffMilliseconds: 5000))
+    }
+
+    @Test(arguments: [
+        ("rout: x", 1, "rout", "did you mean 'route'?"),
+        (biology.replacingOccurrences(of: "sink: dsp", with: "sink: dps"), 7, "sink", "did you mean 'dsp'?"),
+        (biology.replacingOccurrences(of: "format: hl7v2", with: "format: hl7"), 2, "format", "'hl7' is not one of"),
+        (biology.replacingOccurrences(of: "units: warn", with: "units: maybe"), 5, "units", "not one of required, warn, off"),
+        (biology.replacingOccurrences(of: "100ms..5s", with: "fast"), 9, "backoff", "200ms..30s"),
+        (biology.replacingOccurrences(of: "validate:", with: "map: oru-to-xdlb\n    validate:"), 5, nil, "a step is exactly one"),
+        (biology.replacingOccurrences(of: "  - validate: { loinc: required, units: warn }", with: "  - map: oru-to-xdlb"), 5, "map", "did you mean 'oru-to-xdlab'?"),
+        (biology.replacingOccurrences(of: "match:", with: "matches:"), 3, "matches", "did you mean 'match'?"),
+        ("route: x\nsource: [", 3, nil, "not valid YAML"),  // libyaml reports the end of the input
+    ] as [(String, Int, String?, String)])
+    func errorsNameTheLineAndKey(text: String, line: Int, key: String?, message: String) {
+        do {
+            _ = try parse(text)
+            Issue.record("loaded: \(text)")
+        } catch {
+            #expect(error.file == "Routes/test.yaml")
+            #expect(error.line == line, "\(error)")
+            #expect(error.key == key, "\(error)")
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
+    @Test func routesThatCanClaimTheSameMessageAreRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Self.biology.write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        let broader = Self.biology.replacingOccurrences(of: "hrs-biology", with: "all-oru")
+            .replacingOccurrences(of: "message_type: ORU^R01, sending_facility: HRS", with: "message_type: ORU")
+        try broader.write(to: directory.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        let exclusive = Self.biology.replacingOccurrences(of: "hrs-biology", with: "chl-biology")
+            .replacingOccurrences(of: "sending_facility: HRS", with: "sending_facility: CHL")
+        try exclusive.write(to: directory.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
+        do {
+            _ = try RouteLoader.load(directory: directory.path, knownSinks: ["dsp"], knownMappings: [])
+            Issue.record("overlapping routes loaded")
+        } catch {
+            // b (every ORU) overlaps both a (HRS) and c (CHL); a and c exclude each other.
+            #expect(error.problems.count == 2, "\(error)")
+            #expect(error.description.contains("'all-oru' can claim the same messages as route 'hrs-biology'"), "\(error)")
+            #expect(error.description.contains("'chl-biology' can claim the same messages as route 'all-oru'"), "\(error)")
+            #expect(!error.description.contains("'chl-biology' can claim the same messages as route 'hrs-biology'"), "\(error)")
+        }
+    }
+
+    @Test func matching() {
+        let facts = MessageFacts(messageType: "ORU^R01", sendingApplication: "LAB", sendingFacility: "HRS", headers: ["tenant": "hrs"])
+        #expect(Route.Match(messageType: "ORU^R01").matches(facts))
+        #expect(Route.Match(messageType: "ORU").matches(facts))
+        #expect(!Route.Match(messageType: "OR").matches(facts))
+        #expect(!Route.Match(messageType: "ADT").matches(facts))
+        #expect(Route.Match(sendingFacility: "HRS", headers: ["tenant": "hrs"]).matches(facts))
+        #expect(!Route.Match(headers: ["tenant": "chl"]).matches(facts))
+        #expect(Route.Match().matches(facts))
+    }
+}
+
+@Suite struct EngineSettingsTests {
+    private func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-\(UUID()).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func loadsWithEnvironmentSubstitution() throws {
+        let path = try write("""
+            kafka:
+              bootstrap_servers: ${BROKERS}
+              group: passerelle
+              properties: { security.protocol: SASL_SSL, sasl.password: "${SECRET}" }
+            dead_letter_topic: passerelle.dlq
+            lanes: 4
+            routes: Routes
+            sinks:
+              out: { kafka: { topic: out.dsp } }
+              archive: { file: { directory: /var/lib/passerelle } }
+            """)
+        let settings = try EngineSettings.load(file: path, environment: ["BROKERS": "10.0.0.1:9092", "SECRET": "s3cret"])
+        #expect(settings.bootstrapServers == "10.0.0.1:9092")
+        #expect(settings.kafkaProperties["sasl.password"] == "s3cret")
+        #expect(settings.lanes == 4)
+        #expect(settings.routesDirectory.hasSuffix("/Routes") && settings.routesDirectory.hasPrefix("/"))
+        #expect(settings.sinks == ["out": .kafka(topic: "out.dsp"), "archive": .file(directory: "/var/lib/passerelle")])
+    }
+
+    @Test func unsetVariableAndBadKeysAreNamed() throws {
+        let path = try write("kafka:\n  bootstrap_servers: ${NOPE}\n")
+        #expect { try EngineSettings.load(file: path, environment: [:]) } throws: { error in
+            let problem = error as? FileProblem
+            return problem?.line == 2 && problem?.key == "NOPE"
+        }
+        let typo = try write("kafka: { bootstrap_servers: x, group: g }\ndead_letter_topic: d\nroutes: R\nsinks: {}\nlane: 3\n")
+        #expect { try EngineSettings.load(file: typo, environment: [:]) } throws: { error in
+            (error as? FileProblem)?.description.contains("did you mean 'lanes'?") == true
+        }
+    }
+}
