@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "CDA", targets: ["CDA"]),
         .library(name: "Terminology", targets: ["Terminology"]),
         .library(name: "Findings", targets: ["Findings"]),
+        .library(name: "Mapping", targets: ["Mapping"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Sinks", targets: ["Sinks"]),
         .library(name: "Routing", targets: ["Routing"]),
@@ -38,11 +39,15 @@ let package = Package(
         .target(name: "HL7v2"),
         .target(name: "CDA", dependencies: ["CLibXML2", "Findings"]),
         .target(name: "Terminology", dependencies: ["Findings"]),
+        // Mapping knows the codecs and terminology; Engine and the executable know Mapping.
+        .target(
+            name: "Mapping",
+            dependencies: ["HL7v2", "CDA", "Terminology", "Findings", .product(name: "Yams", package: "Yams")]),
         // The runtime: consumes, runs handlers in keyed lanes, retries, dead-letters, commits.
         .target(
             name: "Engine",
             dependencies: [
-                "Kafka", "Routing", "Sinks", "HL7v2", "Terminology", .product(name: "Logging", package: "swift-log"),
+                "Kafka", "Routing", "Sinks", "HL7v2", "Terminology", "Mapping", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]),
         // Route files: model, loader with file:line errors, matcher, validation step.
@@ -54,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "passerelle",
             dependencies: [
-                "Kafka", "HL7v2", "CDA", "Terminology", "Findings", "Engine", "Routing", "Sinks",
+                "Kafka", "HL7v2", "CDA", "Terminology", "Findings", "Engine", "Routing", "Sinks", "Mapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -68,6 +73,7 @@ let package = Package(
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
         .testTarget(name: "CDATests", dependencies: ["CDA"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping", "HL7v2", "CDA", "Findings"]),
         .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle", "Kafka", "KafkaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

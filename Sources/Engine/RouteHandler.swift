@@ -1,6 +1,7 @@
 import HL7v2
 import Kafka
 import Logging
+import Mapping
 import Routing
 import Sinks
 import Terminology
@@ -11,13 +12,16 @@ import Terminology
 public struct RouteHandler: MessageHandler {
     private let table: RouteTable
     private let sinks: [String: any Sink]
+    private let mappings: [String: MappingPlan]
     private let terminology: TerminologyStore?
     private let logger: Logger
 
-    public init(routes: [Route], sinks: [String: any Sink], terminology: TerminologyStore?,
+    /// - Parameter mappings: compiled mappings by file name without `.yaml`.
+    public init(routes: [Route], sinks: [String: any Sink], mappings: [String: MappingPlan], terminology: TerminologyStore?,
                 logger: Logger = Logger(label: "passerelle.routes")) {
         table = RouteTable(routes)
         self.sinks = sinks
+        self.mappings = mappings
         self.terminology = terminology
         self.logger = logger
     }
@@ -60,6 +64,9 @@ public struct RouteHandler: MessageHandler {
     }
 
     private func run(_ route: Route, on message: HL7Message, facts: MessageFacts, position: String) async throws(ProcessingFailure) {
+        var body = message.serialize(terminateLastSegment: true)
+        var contentType = "x-application/hl7-v2+er7"
+        var canonical: CanonicalValue?
         for step in route.steps {
             switch step {
             case .validate(let loinc, let units):
@@ -72,12 +79,34 @@ public struct RouteHandler: MessageHandler {
                     let reasons = outcome.rejecting.map { "\($0.rule) at \($0.location?.path ?? "?")" + ($0.code.map { " (\($0))" } ?? "") }
                     throw .permanent(step: "validate", reasons.joined(separator: "; ") + position)
                 }
-            case .map(let mapping):
-                throw .permanent(step: "map:\(mapping)", "mapping steps are not wired into the engine yet")
+            case .map(let name):
+                guard let plan = mappings[name] else { throw .permanent(step: "map:\(name)", "mapping is not loaded") }
+                do {
+                    let result = try plan.map(message)
+                    for finding in result.findings {
+                        logger.warning("mapping finding", metadata: ["route": "\(route.name)", "mapping": "\(name)", "rule": "\(finding.rule)"])
+                    }
+                    canonical = result.value
+                    body = try result.value.json()
+                    contentType = "application/json"
+                } catch {
+                    // Mapping errors name the mapping, the rule and the message path, never values.
+                    throw .permanent(step: "map:\(name)", "\(error)\(position)")
+                }
+            case .render(let format):
+                guard let canonical, let output = OutputFormat(rawValue: format) else {
+                    throw .permanent(step: "render", "nothing to render: no map step ran")
+                }
+                do {
+                    body = try canonical.rendered(as: output)
+                } catch {
+                    throw .permanent(step: "render:\(format)", "\(error)\(position)")
+                }
+                contentType = output == .cda ? "application/hl7-v3+xml" : "application/json"
             }
         }
         let payload = SinkPayload(
-            body: message.serialize(terminateLastSegment: true), contentType: "x-application/hl7-v2+er7",
+            body: body, contentType: contentType,
             idempotencyKey: "\(route.name):\(facts.sendingFacility):\(message.controlID)")
         for destination in route.destinations {
             guard let sink = sinks[destination.sink] else {

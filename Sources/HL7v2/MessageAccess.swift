@@ -22,7 +22,9 @@ extension HL7Message {
         let entry = segmentEntries[index]
         var split = field
         if isHeader(entry) {
-            if field == 1 { return (Int(entry.start) + 3..<Int(entry.start) + 4, true) }
+            // A later header segment written as its bare name has no MSH-1: the byte after the name is
+            // its terminator or past the input (found by Tests/Fuzz).
+            if field == 1 { return entry.fieldCount > 1 ? (Int(entry.start) + 3..<Int(entry.start) + 4, true) : nil }
             split = field - 1
         }
         guard split < Int(entry.fieldCount) else { return nil }

@@ -36,8 +36,14 @@ public struct Route: Sendable, Hashable {
 
     public enum Step: Sendable, Hashable {
         case validate(loinc: Severity, units: Severity)
+        /// A mapping of `Mappings/` (by file name without `.yaml`) to the canonical model.
         case map(mapping: String)
+        /// The canonical model written as `cda` or `json`; needs a `map` before it.
+        case render(format: String)
     }
+
+    /// Output formats a `render` step can write.
+    public static let renderFormats = ["cda", "json"]
 
     public struct Destination: Sendable, Hashable {
         public var sink: String

@@ -61,8 +61,8 @@ public enum RouteLoader {
 
         var steps: [Route.Step] = []
         for stepNode in try keys["steps"]?.sequence(context: "steps") ?? [] {
-            let step = try stepNode.mapping(allowed: ["validate", "map"], context: "a step")
-            guard step.count == 1 else { throw stepNode.problem("a step is exactly one of 'validate' or 'map'") }
+            let step = try stepNode.mapping(allowed: ["validate", "map", "render"], context: "a step")
+            guard step.count == 1 else { throw stepNode.problem("a step is exactly one of 'validate', 'map' or 'render'") }
             if let mapNode = step["map"] {
                 let mapping = try mapNode.string("map")
                 guard knownMappings.contains(mapping) else {
@@ -70,6 +70,15 @@ public enum RouteLoader {
                     throw mapNode.problem("no mapping named '\(mapping)' in the mappings folder\(hint)", key: "map")
                 }
                 steps.append(.map(mapping: mapping))
+            } else if let renderNode = step["render"] {
+                let format = try renderNode.string("render")
+                guard Route.renderFormats.contains(format) else {
+                    throw renderNode.problem(choice(format, Route.renderFormats), key: "render")
+                }
+                guard steps.contains(where: { if case .map = $0 { true } else { false } }) else {
+                    throw renderNode.problem("'render' needs a 'map' step before it", key: "render")
+                }
+                steps.append(.render(format: format))
             } else if let validateNode = step["validate"] {
                 let checks = try validateNode.mapping(allowed: ["loinc", "units"], context: "validate")
                 func severity(_ key: String) throws(FileProblem) -> Route.Severity {

@@ -11,7 +11,8 @@ struct Passerelle: AsyncParsableCommand {
         abstract: "Passerelle, a Kafka-native healthcare integration engine.",
         discussion: "HL7 v2 and CDA from Kafka topics to the Luxembourg national eHealth platform.",
         version: versionText,
-        subcommands: [HL7Command.self, CDACommand.self, XPathCommand.self, LOINCCommand.self, TerminologyCommand.self, Run.self, Demo.self])
+        subcommands: [HL7Command.self, CDACommand.self, XPathCommand.self, LOINCCommand.self, TerminologyCommand.self,
+                      MapCommand.self, CheckCommand.self, Run.self, Demo.self])
 
     /// Passerelle's version and the C libraries actually loaded, for bug reports and support.
     static var versionText: String {

@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import Kafka
 import Logging
+import Mapping
 import Routing
 import Sinks
 import Terminology
@@ -27,10 +28,14 @@ struct Run: AsyncParsableCommand {
             }
         }
         let mappingFiles: [String] = (try? FileManager.default.contentsOfDirectory(atPath: settings.mappingsDirectory)) ?? []
-        let mappings = Set(mappingFiles.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) })
+        var mappings: [String: MappingPlan] = [:]
+        for file in mappingFiles.sorted() where file.hasSuffix(".yaml") {
+            let url = URL(fileURLWithPath: settings.mappingsDirectory).appendingPathComponent(file)
+            do { mappings[String(file.dropLast(5))] = try MappingPlan.load(contentsOf: url) } catch { throw CommandFailure("\(error)") }
+        }
         let routes: [Route]
         do {
-            routes = try RouteLoader.load(directory: settings.routesDirectory, knownSinks: Set(settings.sinks.keys), knownMappings: mappings)
+            routes = try RouteLoader.load(directory: settings.routesDirectory, knownSinks: Set(settings.sinks.keys), knownMappings: Set(mappings.keys))
         } catch { throw CommandFailure("\(error)") }
         guard !routes.isEmpty else { throw CommandFailure("no route in \(settings.routesDirectory)") }
 
@@ -44,7 +49,7 @@ struct Run: AsyncParsableCommand {
             case .file(let directory): sinks[name] = FileSink(name: name, directory: URL(fileURLWithPath: directory))
             }
         }
-        let handler = RouteHandler(routes: routes, sinks: sinks, terminology: terminology)
+        let handler = RouteHandler(routes: routes, sinks: sinks, mappings: mappings, terminology: terminology)
         let consumer = try KafkaConsumer(configuration: kafka, groupID: settings.group, topics: handler.topics)
         let engine = Engine(
             consumer: consumer, producer: producer, handler: handler,

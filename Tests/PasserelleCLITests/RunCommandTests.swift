@@ -9,6 +9,7 @@ import Testing
     struct Deployment {
         let input: String
         let output: String
+        let documents: String
         let deadLetters: String
         let archive: URL
         let config: String
@@ -26,6 +27,7 @@ import Testing
     private func deploy(_ name: String) async throws -> Deployment {
         let input = try await TestBroker.makeTopic("\(name).in", partitions: 3)
         let output = try await TestBroker.makeTopic("\(name).out", partitions: 3)
+        let documents = try await TestBroker.makeTopic("\(name).cda", partitions: 1)
         let deadLetters = try await TestBroker.makeTopic("\(name).dlq", partitions: 1)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())")
         let routes = root.appendingPathComponent("Routes")
@@ -41,14 +43,25 @@ import Testing
             on_error: { retry: { attempts: 3, backoff: 50ms..1s } }
             """.write(to: routes.appendingPathComponent("hrs-biology.yaml"), atomically: true, encoding: .utf8)
         try """
+            route: chl-biology
+            source: { topic: \(input), format: hl7v2 }
+            match: { message_type: ORU^R01, sending_facility: CHL }
+            steps:
+              - map: oru-to-xdlab
+              - render: cda
+            to:
+              - sink: documents
+            """.write(to: routes.appendingPathComponent("chl-biology.yaml"), atomically: true, encoding: .utf8)
+        try """
             route: hrs-admissions
             source: { topic: \(input), format: hl7v2 }
             match: { message_type: ADT }
             to:
               - sink: archive
             """.write(to: routes.appendingPathComponent("hrs-admissions.yaml"), atomically: true, encoding: .utf8)
-        let terminology = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("deploy/terminology/sample").path
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let terminology = repository.appendingPathComponent("deploy/terminology/sample").path
         let config = root.appendingPathComponent("passerelle.yaml")
         try """
             kafka:
@@ -58,12 +71,14 @@ import Testing
             dead_letter_topic: \(deadLetters)
             lanes: 8
             routes: Routes
+            mappings: \(repository.appendingPathComponent("Mappings").path)
             terminology: \(terminology)
             sinks:
               out: { kafka: { topic: \(output) } }
+              documents: { kafka: { topic: \(documents) } }
               archive: { file: { directory: archive } }
             """.write(to: config, atomically: true, encoding: .utf8)
-        return Deployment(input: input, output: output, deadLetters: deadLetters, archive: root.appendingPathComponent("archive"),
+        return Deployment(input: input, output: output, documents: documents, deadLetters: deadLetters, archive: root.appendingPathComponent("archive"),
                           config: config.path, log: root.appendingPathComponent("engine.log"))
     }
 
@@ -130,11 +145,18 @@ import Testing
         messages.append((key: "bad1", value: Self.oru(100, loinc: "2345-8")))      // wrong check digit
         messages.append((key: "bad2", value: Self.oru(101, facility: "XYZ")))      // no route
         messages.append((key: "bad3", value: "this is not HL7"))                  // does not parse
+        let laboratory = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Mappings/fixtures/oru-r01-lab.hl7"), encoding: .utf8)
+        for id in 1...2 {
+            messages.append((key: "chl\(id)", value: laboratory.replacingOccurrences(of: "|LAB01^", with: "|CHL^")
+                .replacingOccurrences(of: "|MSG00001|", with: "|CHL0000\(id)|")))
+        }
         try await publish(messages, to: deployment.input)
 
         let engine = try start(deployment)
         let delivered = try await collect(deployment.output, within: .seconds(60)) { $0.count >= 20 }
         let letters = try await collect(deployment.deadLetters, within: .seconds(30)) { $0.count >= 3 }
+        let documents = try await collect(deployment.documents, within: .seconds(30)) { $0.count >= 2 }
         for _ in 0..<100 where ((try? FileManager.default.contentsOfDirectory(atPath: deployment.archive.path))?.count ?? 0) < 5 {
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -144,6 +166,15 @@ import Testing
         #expect(delivered.count == 20, "\(log)")
         #expect(Set(delivered.map { String(decoding: $0.value, as: UTF8.self) }) == Set((0..<20).map { Self.oru($0) }))
         #expect(try FileManager.default.contentsOfDirectory(atPath: deployment.archive.path).count == 5)
+        // The CHL route maps to the canonical model and renders XD-LAB CDA under the Luxembourg header.
+        #expect(documents.count == 2, "\(log)")
+        for document in documents {
+            let xml = String(decoding: document.value, as: UTF8.self)
+            #expect(document.headers.last("content-type")?.stringValue == "application/hl7-v3+xml")
+            #expect(xml.contains("<ClinicalDocument"))
+            #expect(xml.contains("1.3.182.11.1") && xml.contains("1.3.6.1.4.1.19376.1.3.3"))
+            #expect(xml.contains("extension=\"7000010105084\" root=\"1.3.182.4.4\"") || xml.contains("root=\"1.3.182.4.4\" extension=\"7000010105084\""))
+        }
         let reasons = Dictionary(letters.map { (String(decoding: $0.key ?? [], as: UTF8.self), $0) }) { a, _ in a }
         #expect(reasons.count == 3)
         #expect(reasons["bad1"]?.headers.last("passerelle-step")?.stringValue == "validate")

@@ -1,0 +1,154 @@
+import Foundation
+
+extension Canonical {
+    /// A point in time as precise as the source gave it: HL7 TS (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`)
+    /// keeps its precision, and a time of day always carries its UTC offset, so that renderers never
+    /// guess a zone. JSON shows it in ISO 8601 (`2024-03-05T14:30:00+01:00`, `1970-01-01`).
+    public struct DateTime: Sendable, Hashable, Codable, CustomStringConvertible {
+        public enum Precision: Int, Sendable, Hashable, Comparable {
+            case year, month, day, hour, minute, second
+
+            public static func < (lhs: Precision, rhs: Precision) -> Bool { lhs.rawValue < rhs.rawValue }
+        }
+
+        public var year: Int
+        public var month: Int
+        public var day: Int
+        public var hour: Int
+        public var minute: Int
+        public var second: Int
+        /// Digits of the fraction of a second, "" when none.
+        public var fraction: String
+        public var precision: Precision
+        /// Minutes east of UTC; nil when the precision is a day or coarser.
+        public var offsetMinutes: Int?
+
+        /// The zone HL7 times without an offset are read in (DESIGN.md §1: Luxembourg senders).
+        public static let defaultZone = TimeZone(identifier: "Europe/Luxembourg")!
+
+        /// Parses HL7 TS/DTM; a time without an offset is taken in `zone`. Nil when malformed or
+        /// out of range (month 13, 30 February…).
+        public init?(hl7 text: some StringProtocol, zone: TimeZone = DateTime.defaultZone) {
+            let bytes = Array(text.utf8)
+            var index = 0
+            func digits(_ count: Int) -> Int? {
+                guard index + count <= bytes.count else { return nil }
+                var value = 0
+                for byte in bytes[index..<index + count] {
+                    guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                    value = value * 10 + Int(byte - 0x30)
+                }
+                index += count
+                return value
+            }
+            guard let year = digits(4) else { return nil }
+            var parts = [year]
+            var precision = Precision.year
+            for next in [Precision.month, .day, .hour, .minute, .second] {
+                guard let value = digits(2) else { break }
+                parts.append(value)
+                precision = next
+            }
+            var fraction = ""
+            if precision == .second, index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                let start = index + 1
+                index = start
+                while index < bytes.count, bytes[index] >= 0x30 && bytes[index] <= 0x39 { index += 1 }
+                guard index > start, index - start <= 4 else { return nil }
+                fraction = String(decoding: bytes[start..<index], as: UTF8.self)
+            }
+            var offset: Int?
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+                index += 1
+                guard let hours = digits(2), let minutes = digits(2), hours <= 14, minutes < 60 else { return nil }
+                offset = sign * (hours * 60 + minutes)
+            }
+            guard index == bytes.count else { return nil }
+            parts += Array(repeating: 0, count: 6 - parts.count)
+            self.year = parts[0]
+            self.month = max(parts[1], 1)
+            self.day = max(parts[2], 1)
+            self.hour = parts[3]
+            self.minute = parts[4]
+            self.second = parts[5]
+            self.fraction = fraction
+            self.precision = precision
+            guard (precision < .month || (1...12).contains(parts[1])),
+                  (precision < .day || (1...Self.days(inMonth: month, of: year)).contains(parts[2])),
+                  hour < 24, minute < 60, second < 60 else { return nil }
+            if precision > .day {
+                offsetMinutes = offset ?? Self.offset(of: self, in: zone)
+            } else {
+                offsetMinutes = nil
+            }
+        }
+
+        /// HL7 and CDA TS form, e.g. `20240305143000+0100`, `19700101`.
+        public var hl7: String {
+            var text = pad(year, 4)
+            if precision >= .month { text += pad(month, 2) }
+            if precision >= .day { text += pad(day, 2) }
+            if precision >= .hour { text += pad(hour, 2) }
+            if precision >= .minute { text += pad(minute, 2) }
+            if precision >= .second { text += pad(second, 2) + (fraction.isEmpty ? "" : "." + fraction) }
+            if let offsetMinutes { text += zoneText(offsetMinutes, separator: "") }
+            return text
+        }
+
+        /// ISO 8601, e.g. `2024-03-05T14:30:00+01:00`.
+        public var description: String {
+            var text = pad(year, 4)
+            if precision >= .month { text += "-" + pad(month, 2) }
+            if precision >= .day { text += "-" + pad(day, 2) }
+            if precision >= .hour { text += "T" + pad(hour, 2) + ":" + pad(precision >= .minute ? minute : 0, 2) }
+            if precision >= .second { text += ":" + pad(second, 2) + (fraction.isEmpty ? "" : "." + fraction) }
+            if let offsetMinutes { text += zoneText(offsetMinutes, separator: ":") }
+            return text
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            // ISO 8601 becomes HL7 TS once its separators are dropped (the zone's sign kept).
+            let date = text.prefix(10).filter { $0 != "-" }
+            let rest = text.dropFirst(10).filter { $0 != ":" && $0 != "T" }
+            guard let value = DateTime(hl7: date + rest) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date or time"))
+            }
+            self = value
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(description)
+        }
+
+        private static func days(inMonth month: Int, of year: Int) -> Int {
+            let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            return [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        }
+
+        /// The offset `zone` had at the local wall-clock time of `value`.
+        private static func offset(of value: DateTime, in zone: TimeZone) -> Int {
+            // Days from 1970-01-01 of the civil date (H. Hinnant's algorithm).
+            let y = value.month <= 2 ? value.year - 1 : value.year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (value.month + (value.month > 2 ? -3 : 9)) + 2) / 5 + value.day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            let days = era * 146097 + dayOfEra - 719468
+            let wallClock = Double(days * 86400 + value.hour * 3600 + value.minute * 60 + value.second)
+            let guess = wallClock - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClock)))
+            return zone.secondsFromGMT(for: Date(timeIntervalSince1970: guess)) / 60
+        }
+    }
+}
+
+private func pad(_ value: Int, _ width: Int) -> String {
+    let digits = String(value)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+}
+
+private func zoneText(_ minutes: Int, separator: String) -> String {
+    (minutes < 0 ? "-" : "+") + pad(abs(minutes) / 60, 2) + separator + pad(abs(minutes) % 60, 2)
+}

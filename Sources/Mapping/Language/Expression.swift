@@ -1,0 +1,156 @@
+import Foundation
+import HL7v2
+import Terminology
+
+/// A compiled value expression: what a rule reads and how it turns it into text. Built once at
+/// load time; evaluation only reads the message.
+indirect enum Expression: Sendable {
+    case path(HL7Path)
+    case constant(String)
+    /// The first of the expressions that has a value.
+    case first([Expression])
+    case concat([Expression], separator: String)
+    /// A version-5 UUID of the values (absent ones included as empty) and `salt` (mapping and rule).
+    case uuid([Expression], salt: String)
+    /// CX-1 of the first repetition of a CX field whose assigning authority passes the filter.
+    case identifier(HL7Path, AuthorityFilter)
+    case transform(Expression, [StringFunction])
+    case lookup(Expression, CodeTable, otherwise: LookupMiss)
+    case fallback(Expression, String)
+    case guarded(Expression, Condition)
+
+    func evaluate(_ cursor: Cursor) throws(EvaluationFailure) -> String? {
+        switch self {
+        case .path(let path):
+            return cursor.value(path)
+        case .constant(let value):
+            return value
+        case .first(let choices):
+            for choice in choices {
+                if let value = try choice.evaluate(cursor) { return value }
+            }
+            return nil
+        case .concat(let parts, let separator):
+            var values: [String] = []
+            for part in parts {
+                if let value = try part.evaluate(cursor) { values.append(value) }
+            }
+            return values.isEmpty ? nil : values.joined(separator: separator)
+        case .uuid(let parts, let salt):
+            var name = salt
+            for part in parts { name += "\u{1F}" + (try part.evaluate(cursor) ?? "") }
+            return NameBasedUUID.make(name: name).uuidString
+        case .identifier(let field, let filter):
+            return cursor.identifiers(field, matching: filter).first?.value
+        case .transform(let inner, let functions):
+            return try inner.evaluate(cursor).flatMap { value in present(functions.reduce(value) { $1.apply($0) }) }
+        case .lookup(let inner, let table, let otherwise):
+            guard let value = try inner.evaluate(cursor) else { return nil }
+            if let concept = table.system[value] { return present(concept.display) }
+            switch otherwise {
+            case .keep: return value
+            case .drop: return nil
+            case .error: throw EvaluationFailure(message: "the value is not in table \(table.name)", path: inner.firstPath)
+            }
+        case .fallback(let inner, let value):
+            return try inner.evaluate(cursor) ?? value
+        case .guarded(let inner, let condition):
+            return try condition.holds(cursor) ? inner.evaluate(cursor) : nil
+        }
+    }
+
+    /// The first message path the expression reads, to say where a problem is.
+    var firstPath: HL7Path? {
+        switch self {
+        case .path(let path), .identifier(let path, _): path
+        case .constant: nil
+        case .first(let parts), .concat(let parts, _), .uuid(let parts, _): parts.lazy.compactMap(\.firstPath).first
+        case .transform(let inner, _), .lookup(let inner, _, _), .fallback(let inner, _), .guarded(let inner, _): inner.firstPath
+        }
+    }
+}
+
+/// A rule that could not be evaluated; the caller adds the mapping and rule names.
+struct EvaluationFailure: Error {
+    var message: String
+    var path: HL7Path?
+}
+
+/// What a lookup does with a value its table does not have.
+enum LookupMiss: String, Sendable, CaseIterable {
+    case keep, drop, error
+}
+
+/// A code table loaded with the mapping (CSV with columns `code` and `display`): a lookup maps a
+/// code to its display column.
+struct CodeTable: Sendable {
+    let name: String
+    let system: CodeSystem
+}
+
+/// The string functions a `transform` list may name. None loops or reads anything but its input.
+enum StringFunction: Sendable {
+    case upper, lower, trim, digits
+    case before(String), after(String), prefix(String), suffix(String)
+    case replace(String, String)
+    case truncate(Int)
+
+    static let names = ["upper", "lower", "trim", "digits", "before", "after", "prefix", "suffix", "replace", "truncate"]
+
+    func apply(_ value: String) -> String {
+        switch self {
+        case .upper: value.uppercased()
+        case .lower: value.lowercased()
+        case .trim: value.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .digits: value.filter { $0.isASCII && $0.isNumber }
+        case .before(let mark): value.range(of: mark).map { String(value[..<$0.lowerBound]) } ?? value
+        case .after(let mark): value.range(of: mark).map { String(value[$0.upperBound...]) } ?? value
+        case .prefix(let text): text + value
+        case .suffix(let text): value + text
+        case .replace(let old, let new): value.replacingOccurrences(of: old, with: new)
+        case .truncate(let count): String(value.prefix(count))
+        }
+    }
+}
+
+/// A `when` condition.
+indirect enum Condition: Sendable {
+    case test(Expression, Test)
+    case all([Condition])
+    case any([Condition])
+    case not(Condition)
+
+    enum Test: Sendable {
+        case present(Bool)
+        case equals(String)
+        case notEquals(String)
+        case oneOf(Set<String>)
+        case noneOf(Set<String>)
+        case startsWith(String)
+
+        static let names = ["present", "equals", "not_equals", "in", "not_in", "starts_with"]
+    }
+
+    func holds(_ cursor: Cursor) throws(EvaluationFailure) -> Bool {
+        switch self {
+        case .test(let expression, let test):
+            let value = try expression.evaluate(cursor)
+            switch test {
+            case .present(let wanted): return (value != nil) == wanted
+            case .equals(let text): return value == text
+            case .notEquals(let text): return value != text
+            case .oneOf(let set): return value.map(set.contains) ?? false
+            case .noneOf(let set): return !(value.map(set.contains) ?? false)
+            case .startsWith(let text): return value?.hasPrefix(text) ?? false
+            }
+        case .all(let conditions):
+            for condition in conditions where !(try condition.holds(cursor)) { return false }
+            return true
+        case .any(let conditions):
+            for condition in conditions where try condition.holds(cursor) { return true }
+            return false
+        case .not(let condition):
+            return !(try condition.holds(cursor))
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import HL7v2
+import Yams
+
+/// Applies one compiled rule to the value being built.
+typealias Apply<Root> = @Sendable (inout Root, inout Cursor) throws(MappingRunError) -> Void
+
+/// One key a mapping may give for a canonical type, and how its YAML compiles into a rule.
+struct Field<Root>: Sendable {
+    let compile: @Sendable (Compiler, Node, _ rule: String) throws(MappingLoadError) -> Apply<Root>
+}
+
+/// The keys of one canonical type. Keys are the snake_case names of its properties.
+struct Schema<Root>: Sendable {
+    let fields: [(key: String, field: Field<Root>)]
+
+    init(_ fields: [(String, Field<Root>)]) {
+        self.fields = fields.map { (key: $0.0, field: $0.1) }
+    }
+
+    static var groupKeys: [String] { ["each", "when"] }
+
+    /// The rules of an object node, plus its `each` (segment to iterate) and `when`.
+    func compile(_ node: Node, rule: String, compiler: Compiler, iterable: Bool) throws(MappingLoadError) -> ObjectPlan<Root> {
+        let known = fields.map(\.key) + (iterable ? Self.groupKeys : ["when"])
+        var plan = ObjectPlan<Root>(rules: [])
+        for entry in try compiler.entries(node, key: rule, known: known) {
+            let key = "\(rule).\(entry.key)"
+            switch entry.key {
+            case "each":
+                let name = try compiler.text(entry.node, key)
+                guard name.utf8.count == 3, name.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
+                    throw compiler.error(entry.node, key, "each names a segment, e.g. OBX")
+                }
+                plan.each = name
+            case "when":
+                plan.when = try compiler.condition(entry.node, key)
+            default:
+                let field = fields.first { $0.key == entry.key }!.field
+                plan.rules.append(try field.compile(compiler, entry.node, key))
+            }
+        }
+        plan.rule = rule
+        return plan
+    }
+}
+
+/// The compiled rules of an object, and the group iteration and condition around them.
+struct ObjectPlan<Root>: Sendable {
+    var rules: [Apply<Root>]
+    var each: String?
+    var when: Condition?
+    var rule = ""
+
+    /// Runs `body` once, or once per `each` segment of the current group with that segment's group
+    /// (it up to the next one of its name) as the innermost scope; items failing `when` are skipped.
+    func forEachItem(_ cursor: inout Cursor, _ body: (inout Cursor) throws(MappingRunError) -> Void) throws(MappingRunError) {
+        guard let each else {
+            if try holds(cursor) { try body(&cursor) }
+            return
+        }
+        let scope = cursor.scopes[cursor.scopes.count - 1]
+        let starts = cursor.message.segmentIndices(named: each, in: scope)
+        for (number, start) in starts.enumerated() {
+            cursor.scopes.append(start..<(number + 1 < starts.count ? starts[number + 1] : scope.upperBound))
+            defer { cursor.scopes.removeLast() }
+            if try holds(cursor) { try body(&cursor) }
+        }
+    }
+
+    func run(_ value: inout Root, _ cursor: inout Cursor) throws(MappingRunError) {
+        for rule in rules { try rule(&value, &cursor) }
+    }
+
+    private func holds(_ cursor: Cursor) throws(MappingRunError) -> Bool {
+        guard let when else { return true }
+        do throws(EvaluationFailure) { return try when.holds(cursor) } catch { throw cursor.failure("\(rule).when", at: error.path, error.message) }
+    }
+}
+
+extension Field {
+    /// A nested object that is always there (a report's patient).
+    static func nested<Child>(_ keyPath: WritableKeyPath<Root, Child> & Sendable, _ schema: Schema<Child>) -> Field {
+        Field { compiler, node, rule throws(MappingLoadError) in
+            let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: false)
+            return { root, cursor throws(MappingRunError) in
+                try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in try plan.run(&root[keyPath: keyPath], &cursor) }
+            }
+        }
+    }
+
+    /// An optional object, set when any of its rules stored a value.
+    static func optional<Child>(_ keyPath: WritableKeyPath<Root, Child?> & Sendable, _ schema: Schema<Child>,
+                                empty: Child) -> Field where Child: Sendable {
+        Field { compiler, node, rule throws(MappingLoadError) in
+            let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: false)
+            return { root, cursor throws(MappingRunError) in
+                try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in
+                    var child = root[keyPath: keyPath] ?? empty
+                    let before = cursor.assignments
+                    try plan.run(&child, &cursor)
+                    if cursor.assignments > before { root[keyPath: keyPath] = child }
+                }
+            }
+        }
+    }
+
+    /// A list of objects: one per `each` segment, or one, each kept when any rule stored a value.
+    static func list<Child>(_ keyPath: WritableKeyPath<Root, [Child]> & Sendable, _ schema: Schema<Child>,
+                            empty: Child) -> Field where Child: Sendable {
+        Field { compiler, node, rule throws(MappingLoadError) in
+            let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: true)
+            return { root, cursor throws(MappingRunError) in
+                try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in
+                    var child = empty
+                    let before = cursor.assignments
+                    try plan.run(&child, &cursor)
+                    if cursor.assignments > before { root[keyPath: keyPath].append(child) }
+                }
+            }
+        }
+    }
+
+    /// A value converted from text: nil from `convert` is a finding (an error if `required`).
+    static func value<T>(_ what: String, _ convert: @escaping @Sendable (String) -> T?,
+                         _ store: @escaping @Sendable (inout Root, T) -> Void) -> Field {
+        Field { compiler, node, rule throws(MappingLoadError) in
+            var required = false
+            var valueNode = node
+            if let mapping = node.mapping, let flag = mapping["required"] {
+                guard let bool = flag.bool else { throw compiler.error(flag, "\(rule).required", "required wants true or false") }
+                required = bool
+                valueNode = .mapping(Node.Mapping(mapping.filter { $0.key.string != "required" }.map { ($0.key, $0.value) },
+                                                  mapping.tag, mapping.style, mapping.mark))
+            }
+            let expression = try compiler.expression(valueNode, rule)
+            let isRequired = required
+            return { root, cursor throws(MappingRunError) in
+                let text: String?
+                do throws(EvaluationFailure) { text = try expression.evaluate(cursor) } catch { throw cursor.failure(rule, at: error.path, error.message) }
+                guard let text else {
+                    if isRequired { throw cursor.failure(rule, at: expression.firstPath, "a required value is missing") }
+                    return
+                }
+                guard let value = convert(text) else {
+                    let problem = cursor.failure(rule, at: expression.firstPath, "the value is not \(what)")
+                    if isRequired { throw problem }
+                    cursor.findings.append(problem.finding)
+                    return
+                }
+                store(&root, value)
+                cursor.assignments += 1
+            }
+        }
+    }
+
+    static func text(_ keyPath: WritableKeyPath<Root, String?> & Sendable) -> Field {
+        value("text", { $0 }) { $0[keyPath: keyPath] = $1 }
+    }
+
+    /// A list of texts (given names): a list of expressions, each appended when present.
+    static func texts(_ keyPath: WritableKeyPath<Root, [String]> & Sendable) -> Field {
+        let one = value("text", { $0 }) { $0[keyPath: keyPath].append($1) }
+        return Field { compiler, node, rule throws(MappingLoadError) in
+            let items: [Node] = node.sequence.map(Array.init) ?? [node]
+            let rules = try items.map { item throws(MappingLoadError) in try one.compile(compiler, item, rule) }
+            return { root, cursor throws(MappingRunError) in
+                for rule in rules { try rule(&root, &cursor) }
+            }
+        }
+    }
+
+    static func dateTime(_ keyPath: WritableKeyPath<Root, Canonical.DateTime?> & Sendable) -> Field {
+        value("an HL7 date/time", { Canonical.DateTime(hl7: $0) }) { $0[keyPath: keyPath] = $1 }
+    }
+
+    static func integer(_ keyPath: WritableKeyPath<Root, Int?> & Sendable) -> Field {
+        value("an integer", { Int($0) }) { $0[keyPath: keyPath] = $1 }
+    }
+
+    /// Y/N (HL7), true/false, yes/no, 1/0.
+    static func boolean(_ keyPath: WritableKeyPath<Root, Bool?> & Sendable) -> Field {
+        value("a yes/no value", { text in
+            switch text.lowercased() {
+            case "y", "yes", "true", "1": true
+            case "n", "no", "false", "0": false
+            default: nil
+            }
+        }) { $0[keyPath: keyPath] = $1 }
+    }
+
+    static func referenceRange(_ keyPath: WritableKeyPath<Root, Canonical.ReferenceRange?> & Sendable) -> Field {
+        value("a reference range", { ValueParsing.referenceRange($0) }) { $0[keyPath: keyPath] = $1 }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import HL7v2
+import Yams
+
+extension Field {
+    /// Identifiers chosen by assigning authority from a repeating CX field:
+    /// `{ path: PID-3, authority: { not: [1.3.182.4.4] }, default_authority: OID }` appends every
+    /// matching repetition, its system the authority's OID (else `default_authority`).
+    static func identifiers(_ keyPath: WritableKeyPath<Root, [Canonical.Identifier]> & Sendable) -> Field {
+        Field { compiler, node, rule throws(MappingLoadError) in
+            let entries = try compiler.entries(node, key: rule, known: ["path", "authority", "default_authority", "when"])
+            guard let pathEntry = entries.first(where: { $0.key == "path" }) else { throw compiler.error(node, rule, "needs path (a CX field, e.g. PID-3)") }
+            let path = try compiler.path(pathEntry.node, "\(rule).path")
+            guard path.component == nil else { throw compiler.error(pathEntry.node, "\(rule).path", "give the CX field (e.g. PID-3), not a component") }
+            let filter = try entries.first { $0.key == "authority" }.map { entry throws(MappingLoadError) in
+                try compiler.authorityFilter(entry.node, "\(rule).authority")
+            } ?? .any
+            let fallback = try entries.first { $0.key == "default_authority" }.map { entry throws(MappingLoadError) in
+                try compiler.text(entry.node, "\(rule).default_authority")
+            }
+            let when = try entries.first { $0.key == "when" }.map { entry throws(MappingLoadError) in
+                try compiler.condition(entry.node, "\(rule).when")
+            }
+            return { root, cursor throws(MappingRunError) in
+                if let when {
+                    do throws(EvaluationFailure) { guard try when.holds(cursor) else { return } } catch { throw cursor.failure(rule, at: error.path, error.message) }
+                }
+                for found in cursor.identifiers(path, matching: filter) {
+                    root[keyPath: keyPath].append(Canonical.Identifier(system: found.authority ?? fallback, value: found.value))
+                    cursor.assignments += 1
+                }
+            }
+        }
+    }
+
+    /// A typed observation value: `{ type: OBX-2, value: OBX-5, unit: OBX-6.1 }` reads the value
+    /// field as its HL7 data type says (NM, SN, CE/CWE, DT/TS, text types; anything else as text).
+    static func observationValue(_ keyPath: WritableKeyPath<Root, Canonical.ObservationValue?> & Sendable) -> Field {
+        Field { compiler, node, rule throws(MappingLoadError) in
+            let entries = try compiler.entries(node, key: rule, known: ["type", "value", "unit", "system_names", "when"])
+            guard let valueEntry = entries.first(where: { $0.key == "value" }) else {
+                throw compiler.error(node, rule, "needs value (the HL7 field, e.g. OBX-5)")
+            }
+            let field = try compiler.path(valueEntry.node, "\(rule).value")
+            guard field.component == nil else { throw compiler.error(valueEntry.node, "\(rule).value", "give the whole field (e.g. OBX-5); its data type says how to split it") }
+            func optional(_ key: String) throws(MappingLoadError) -> Expression? {
+                try entries.first { $0.key == key }.map { entry throws(MappingLoadError) in try compiler.expression(entry.node, "\(rule).\(key)") }
+            }
+            let type = try optional("type"), unit = try optional("unit")
+            let systems = try entries.first { $0.key == "system_names" }.map { entry throws(MappingLoadError) in
+                try compiler.lookup(entry.node, "\(rule).system_names").0
+            }
+            let when = try entries.first { $0.key == "when" }.map { entry throws(MappingLoadError) in
+                try compiler.condition(entry.node, "\(rule).when")
+            }
+            return { root, cursor throws(MappingRunError) in
+                do throws(EvaluationFailure) {
+                    if let when, !(try when.holds(cursor)) { return }
+                    let reader = HL7ValueReader(cursor: cursor, field: field, systems: systems)
+                    guard let value = reader.read(type: try type?.evaluate(cursor), unit: try unit?.evaluate(cursor)) else { return }
+                    root[keyPath: keyPath] = value
+                    cursor.assignments += 1
+                } catch {
+                    throw cursor.failure(rule, at: error.path ?? field, error.message)
+                }
+            }
+        }
+    }
+}
+
+/// Reads one HL7 field as a typed observation value.
+struct HL7ValueReader {
+    let cursor: Cursor
+    let field: HL7Path
+    let systems: CodeTable?
+
+    func component(_ number: Int, repetition: Int = 1) -> String? {
+        cursor.value(HL7Path(segment: field.segment, occurrence: field.occurrence, field: field.field,
+                             repetition: repetition, component: number))
+    }
+
+    func read(type: String?, unit: String?) -> Canonical.ObservationValue? {
+        switch type?.uppercased() ?? "ST" {
+        case "NM":
+            guard let text = component(1)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            return ValueParsing.quantity(text, unit: unit) ?? .text(text)
+        case "SN":
+            return ValueParsing.structuredNumeric(comparator: component(1), first: component(2), separator: component(3),
+                                                  second: component(4), unit: unit)
+        case "CE", "CWE", "CNE", "CF", "CD":
+            guard component(1) != nil || component(2) != nil else { return nil }
+            let name = component(3)
+            return .coded(Canonical.Coding(code: component(1), system: name.flatMap { systems?.system[$0]?.display },
+                                           systemName: name, display: component(2)))
+        case "DT", "TS", "DTM":
+            guard let text = component(1) else { return nil }
+            return Canonical.DateTime(hl7: text).map(Canonical.ObservationValue.dateTime) ?? .text(text)
+        default:
+            // Text types (ST, TX, FT…) and any other: every repetition, formatting rendered, one per line.
+            let count = cursor.resolve(field).map { cursor.message.repetitionCount(at: $0) } ?? 0
+            let lines = (0..<count).compactMap { index in
+                cursor.value(HL7Path(segment: field.segment, occurrence: field.occurrence, field: field.field, repetition: index + 1),
+                             formatting: .render)
+            }
+            return lines.isEmpty ? nil : .text(lines.joined(separator: "\n"))
+        }
+    }
+}

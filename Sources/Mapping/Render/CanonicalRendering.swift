@@ -1,0 +1,32 @@
+import Foundation
+
+/// The output formats `passerelle map --to` knows.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case cda, fhir, json
+}
+
+extension CanonicalValue {
+    /// The value rendered as `format`; throws for a combination that has no renderer.
+    public func rendered(as format: OutputFormat) throws(RenderError) -> [UInt8] {
+        switch (format, self) {
+        case (.json, _): return try json()
+        case (.cda, .labReport(let report)): return try XDLabRenderer().render(report)
+        default: throw RenderError("no \(format.rawValue) rendering of a \(kind) yet")
+        }
+    }
+
+    /// JSON of the canonical model: keys sorted, so that the same value always gives the same bytes.
+    public func json() throws(RenderError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        do { return Array(try encoder.encode(self)) } catch { throw RenderError("JSON encoding failed: \(error)") }
+    }
+
+    var kind: String {
+        switch self {
+        case .labReport: "lab report"
+        case .ordonnance: "ordonnance"
+        case .document: "clinical document"
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import CDA
+
+/// A laboratory report as an IHE XD-LAB CDA document under the Luxembourg header: one specialty
+/// section per laboratory specialty, one item section per battery holding its data-processing
+/// entry, and the human-readable text of each item section generated from its results.
+public struct XDLabRenderer: Sendable {
+    static let documentCode = Canonical.Coding(code: "11502-2", system: Canonical.loincOID, systemName: "LOINC",
+                                               display: "Laboratory report")
+    static let templates = [OID.luHeader, OID.luLabReport, OID.xdLab]
+    static let specialtySection = "1.3.6.1.4.1.19376.1.3.3.2.1"
+    static let itemSection = "1.3.6.1.4.1.19376.1.3.3.2.2"
+    static let dataProcessingEntry = "1.3.6.1.4.1.19376.1.3.1"
+    static let batteryOrganizer = "1.3.6.1.4.1.19376.1.3.1.4"
+    static let resultObservation = "1.3.6.1.4.1.19376.1.3.1.6"
+    static let interpretationSystem = "2.16.840.1.113883.5.83"
+
+    public init() {}
+
+    public func render(_ report: Canonical.LabReport) throws(RenderError) -> [UInt8] {
+        guard let id = report.id else { throw RenderError("the report has no id") }
+        guard let time = report.effectiveTime else { throw RenderError("the report has no effective time") }
+        guard let laboratory = report.laboratory, !laboratory.ids.isEmpty else { throw RenderError("the laboratory has no identifier") }
+        guard !report.batteries.isEmpty else { throw RenderError("the report has no results") }
+        var writer = XMLWriter(capacity: 4096 + report.batteries.count * 4096)
+        CDAHeader.open(&writer, templates: Self.templates, id: id, code: Self.documentCode,
+                       title: report.title ?? "Rapport de laboratoire", effectiveTime: time, language: report.language,
+                       setID: report.setID, version: report.version)
+        try CDAHeader.recordTarget(&writer, report.patient)
+        CDAHeader.author(&writer, report.author, organisation: laboratory, time: time)
+        CDAHeader.custodian(&writer, laboratory)
+        writer.start("component")
+        writer.start("structuredBody")
+        for section in report.sections {
+            writer.start("component")
+            writer.start("section")
+            writer.element("templateId", ["root": Self.specialtySection])
+            CDAHeader.coding(&writer, "code", section.specialty)
+            writer.element("title", text: section.specialty.display ?? section.specialty.code ?? "Laboratoire")
+            for battery in section.batteries { item(&writer, battery) }
+            writer.end()
+            writer.end()
+        }
+        writer.end()
+        writer.end()
+        writer.end()
+        do { return try writer.finish() } catch { throw RenderError("XML writing failed: \(error)") }
+    }
+
+    /// An item section: the battery's results as a table, then the entry that carries them.
+    private func item(_ writer: inout XMLWriter, _ battery: Canonical.LabBattery) {
+        writer.start("component")
+        writer.start("section")
+        writer.element("templateId", ["root": Self.itemSection])
+        if battery.code?.code != nil { CDAHeader.coding(&writer, "code", battery.code) }
+        writer.element("title", text: battery.code?.display ?? battery.code?.code ?? "Résultats")
+        narrative(&writer, battery.observations)
+        writer.start("entry")
+        writer.attribute("typeCode", "DRIV")
+        writer.element("templateId", ["root": Self.dataProcessingEntry])
+        writer.start("act")
+        writer.attribute("classCode", "ACT")
+        writer.attribute("moodCode", "EVN")
+        CDAHeader.coding(&writer, "code", battery.code ?? battery.specialty)
+        writer.element("statusCode", ["code": battery.status ?? "completed"])
+        writer.start("entryRelationship")
+        writer.attribute("typeCode", "COMP")
+        writer.start("organizer")
+        writer.attribute("classCode", "BATTERY")
+        writer.attribute("moodCode", "EVN")
+        writer.element("templateId", ["root": Self.batteryOrganizer])
+        if let id = battery.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
+        CDAHeader.coding(&writer, "code", battery.code)
+        writer.element("statusCode", ["code": battery.status ?? "completed"])
+        if let time = battery.effectiveTime { writer.element("effectiveTime", ["value": time.hl7]) }
+        for observation in battery.observations {
+            writer.start("component")
+            self.observation(&writer, observation)
+            writer.end()
+        }
+        writer.end()
+        writer.end()
+        writer.end()
+        writer.end()
+        writer.end()
+        writer.end()
+    }
+
+    private func observation(_ writer: inout XMLWriter, _ observation: Canonical.Observation) {
+        writer.start("observation")
+        writer.attribute("classCode", "OBS")
+        writer.attribute("moodCode", "EVN")
+        writer.element("templateId", ["root": Self.resultObservation])
+        if let id = observation.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
+        CDAHeader.coding(&writer, "code", observation.code)
+        writer.element("statusCode", ["code": observation.status ?? "completed"])
+        if let time = observation.effectiveTime { writer.element("effectiveTime", ["value": time.hl7]) }
+        if let value = observation.value { self.value(&writer, value) }
+        if let interpretation = observation.interpretation, let code = interpretation.code {
+            writer.element("interpretationCode", ["code": code, "codeSystem": interpretation.system ?? Self.interpretationSystem])
+        }
+        if let range = observation.referenceRange { referenceRange(&writer, range, unit: observation.value?.unit) }
+        writer.end()
+    }
+
+    private func value(_ writer: inout XMLWriter, _ value: Canonical.ObservationValue) {
+        switch value {
+        case .quantity(let number, let unit, let comparator):
+            guard let unit = Self.ucum(unit) else { return text(&writer, value.display) }
+            guard let comparator else {
+                writer.element("value", ["xsi:type": "PQ", "value": number, "unit": unit])
+                return
+            }
+            writer.start("value")
+            writer.attribute("xsi:type", "IVL_PQ")
+            writer.element(comparator.hasPrefix("<") ? "high" : "low",
+                           ["value": number, "unit": unit, "inclusive": comparator.hasSuffix("=") ? "true" : "false"])
+            writer.end()
+        case .range(let low, let high, let unit):
+            guard let unit = Self.ucum(unit) else { return text(&writer, value.display) }
+            writer.start("value")
+            writer.attribute("xsi:type", "IVL_PQ")
+            if let low { writer.element("low", ["value": low, "unit": unit]) }
+            if let high { writer.element("high", ["value": high, "unit": unit]) }
+            writer.end()
+        case .coded(let coding):
+            CDAHeader.coding(&writer, "value", coding, type: "CD")
+        case .text:
+            text(&writer, value.display)
+        case .dateTime(let time):
+            writer.element("value", ["xsi:type": "TS", "value": time.hl7])
+        }
+    }
+
+    private func text(_ writer: inout XMLWriter, _ text: String) {
+        writer.start("value")
+        writer.attribute("xsi:type", "ST")
+        writer.text(text)
+        writer.end()
+    }
+
+    private func referenceRange(_ writer: inout XMLWriter, _ range: Canonical.ReferenceRange, unit: String?) {
+        writer.start("referenceRange")
+        writer.start("observationRange")
+        if let text = range.text ?? (Self.ucum(unit) == nil ? range.display : nil) {
+            writer.element("text", text: text)
+        } else {
+            let unit = Self.ucum(unit) ?? "1"
+            writer.start("value")
+            writer.attribute("xsi:type", "IVL_PQ")
+            if let low = range.low { writer.element("low", ["value": low, "unit": unit]) }
+            if let high = range.high { writer.element("high", ["value": high, "unit": unit]) }
+            writer.end()
+        }
+        writer.end()
+        writer.end()
+    }
+
+    /// The section text: one row per result, what a clinician reads.
+    private func narrative(_ writer: inout XMLWriter, _ observations: [Canonical.Observation]) {
+        writer.start("text")
+        writer.start("table")
+        writer.start("thead")
+        writer.start("tr")
+        for heading in ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"] { writer.element("th", text: heading) }
+        writer.end()
+        writer.end()
+        writer.start("tbody")
+        for observation in observations {
+            writer.start("tr")
+            writer.element("td", text: observation.code?.display ?? observation.code?.code ?? "")
+            writer.element("td", text: observation.value?.display ?? "")
+            writer.element("td", text: observation.value?.unit ?? "")
+            writer.element("td", text: observation.referenceRange?.display ?? "")
+            writer.element("td", text: observation.interpretation?.display ?? observation.interpretation?.code ?? "")
+            writer.end()
+        }
+        writer.end()
+        writer.end()
+        writer.end()
+    }
+
+    /// A unit CDA's PQ can carry (no white space); none means dimensionless ("1").
+    static func ucum(_ unit: String?) -> String? {
+        guard let unit else { return "1" }
+        return unit.contains(where: \.isWhitespace) || unit.isEmpty ? nil : unit
+    }
+}
+
+extension Canonical.ObservationValue {
+    /// The value as a person reads it, without its unit.
+    public var display: String {
+        switch self {
+        case .quantity(let value, _, let comparator): (comparator ?? "") + value
+        case .range(let low, let high, _): "\(low ?? "")–\(high ?? "")"
+        case .coded(let coding): coding.display ?? coding.code ?? ""
+        case .text(let text): text
+        case .dateTime(let time): time.description
+        }
+    }
+
+    public var unit: String? {
+        switch self {
+        case .quantity(_, let unit, _), .range(_, _, let unit): unit
+        case .coded, .text, .dateTime: nil
+        }
+    }
+}
+
+extension Canonical.ReferenceRange {
+    public var display: String {
+        if let text { return text }
+        switch (low, high) {
+        case let (low?, high?): return "\(low)–\(high)"
+        case let (low?, nil): return "≥ \(low)"
+        case let (nil, high?): return "≤ \(high)"
+        case (nil, nil): return ""
+        }
+    }
+}
