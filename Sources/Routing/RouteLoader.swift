@@ -1,3 +1,4 @@
+import Findings
 import Foundation
 
 /// Loads and checks route files. Everything that can be known before a message arrives is an

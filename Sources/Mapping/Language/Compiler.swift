@@ -1,3 +1,4 @@
+import Findings
 import Foundation
 import HL7v2
 import Yams
