@@ -19,8 +19,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
     ],
     targets: [
         // C libraries, found through pkg-config. librdkafka must be >= 2.2 (see deploy/setup).
@@ -55,11 +61,29 @@ let package = Package(
             name: "Routing",
             dependencies: ["HL7v2", "Terminology", "Findings", .product(name: "Yams", package: "Yams")]),
         // Destinations: Kafka topics, folders, the national platform's services.
-        .target(name: "Sinks", dependencies: ["Kafka"]),
+        .target(
+            name: "Sinks",
+            dependencies: [
+                "Kafka", "CDA",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The national platform's services, locally: XDS.b submissions, ePrescription, MPI/HPD.
+        .target(
+            name: "PlatformSim",
+            dependencies: [
+                "CDA",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "passerelle",
             dependencies: [
-                "Kafka", "HL7v2", "CDA", "Terminology", "Findings", "Engine", "Routing", "Sinks", "Mapping",
+                "Kafka", "HL7v2", "CDA", "Terminology", "Findings", "Engine", "Routing", "Sinks", "Mapping", "PlatformSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -69,12 +93,20 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Kafka", "KafkaTestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HL7v2", "Terminology"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Kafka", "KafkaTestSupport"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Kafka", "KafkaTestSupport", "CDA"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
         .testTarget(name: "CDATests", dependencies: ["CDA"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "HL7v2", "CDA", "Findings"]),
         .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle", "Kafka", "KafkaTestSupport"]),
+        .testTarget(
+            name: "PlatformSimTests",
+            dependencies: [
+                "PlatformSim", "Sinks", "CDA",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
