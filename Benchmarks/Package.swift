@@ -19,6 +19,15 @@ let package = Package(
             ],
             path: "HL7v2Benchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "CDABenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CDA", package: "Passerelle"),
+            ],
+            path: "CDABenchmarks",
+            exclude: ["Fixtures"],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ],
     swiftLanguageModes: [.v6]
 )

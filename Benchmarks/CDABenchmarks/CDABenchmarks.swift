@@ -1,0 +1,158 @@
+import Benchmark
+import CDA
+import Foundation
+
+// Issue 4's CDA workloads. Benchmarks/compare-cda-lxml runs the same ones through lxml on the same
+// inputs (the files under Fixtures/ and the test fixture below), and prints both side by side.
+
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+private let repository = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+private func contents(_ url: URL) -> [UInt8] { Array(try! Data(contentsOf: url)) }
+
+private let labReport = contents(repository.appendingPathComponent("Tests/CDATests/Fixtures/lu-lab-report.xml"))
+private let labReport20K = contents(fixtures.appendingPathComponent("lu-lab-report-20k.xml"))
+
+/// Compiled once, as an integrator's mapping would.
+private let reads: [XPathExpression] = try! String(contentsOf: fixtures.appendingPathComponent("xpath-reads.txt"), encoding: .utf8)
+    .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { try XPathExpression(String($0)) }
+
+/// The HL7 CDA R2 schema set from the shared corpus (the project does not ship HL7's files), loaded once.
+private let schema: XMLSchema = {
+    let corpus = ProcessInfo.processInfo.environment["PASSERELLE_SHARED_CORPUS"]
+        ?? repository.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+    return try! XMLSchema(path: corpus + "/hl7-cda-core-2.0/schema/normative/infrastructure/cda/CDA.xsd")
+}()
+
+private struct ResultRow {
+    var code, display, value, unit, low, high, interpretation: String
+}
+
+private let resultRows: [ResultRow] = try! String(contentsOf: fixtures.appendingPathComponent("lab-results.tsv"), encoding: .utf8)
+    .split(separator: "\n").dropFirst().map { line in
+        let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        return ResultRow(code: cells[0], display: cells[1], value: cells[2], unit: cells[3], low: cells[4], high: cells[5],
+                         interpretation: cells[6])
+    }
+
+/// An XD-LAB-shaped report: the national header, then one chemistry battery holding every row.
+/// compare-cda-lxml builds the same elements and attributes with lxml.
+private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
+    let loinc = "2.16.840.1.113883.6.1"
+    var writer = XMLWriter(capacity: 16_384)
+    writer.start("ClinicalDocument", namespaces: ["": XPathNamespaces.hl7, "xsi": XPathNamespaces.xsi])
+    writer.element("realmCode", ["code": "LU"])
+    writer.element("typeId", ["root": "2.16.840.1.113883.1.3", "extension": "POCD_HD000040"])
+    writer.element("templateId", ["root": "1.3.182.11.1"])
+    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3"])
+    writer.element("id", ["root": "1.3.182.3.1.1.7.1", "extension": "LAB-2024-000123"])
+    writer.element("code", ["code": "11502-2", "codeSystem": loinc, "displayName": "Laboratory report"])
+    writer.element("title", text: "Rapport de laboratoire")
+    writer.element("effectiveTime", ["value": "20240305143000+0100"])
+    writer.element("confidentialityCode", ["code": "N", "codeSystem": "2.16.840.1.113883.5.25"])
+    writer.element("languageCode", ["code": "fr-LU"])
+    writer.start("recordTarget")
+    writer.start("patientRole")
+    writer.element("id", ["root": "1.3.182.3.1.1.7.3", "extension": "P-884211"])
+    writer.element("id", ["root": "1.3.182.4.4", "extension": "7000010105084"])
+    writer.element("id", ["root": "1.3.182.2.4.2", "extension": "DSP0004711"])
+    writer.start("patient")
+    writer.start("name")
+    writer.element("given", text: "Marie")
+    writer.element("family", text: "Schmit")
+    writer.end()
+    writer.element("administrativeGenderCode", ["code": "F", "codeSystem": "2.16.840.1.113883.5.1"])
+    writer.element("birthTime", ["value": "19700101"])
+    writer.end()
+    writer.end()
+    writer.end()
+    writer.start("author")
+    writer.element("time", ["value": "20240305142500+0100"])
+    writer.start("assignedAuthor")
+    writer.element("id", ["root": "1.3.182.4.1", "extension": "HPD-0042"])
+    writer.start("assignedPerson")
+    writer.start("name")
+    writer.element("given", text: "Luc")
+    writer.element("family", text: "Weber")
+    writer.end()
+    writer.end()
+    writer.end()
+    writer.end()
+    writer.start("component")
+    writer.start("structuredBody")
+    writer.start("component")
+    writer.start("section")
+    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3.2.1"])
+    writer.element("code", ["code": "18719-5", "codeSystem": loinc, "displayName": "Chemistry studies"])
+    writer.element("title", text: "Chimie")
+    writer.start("entry")
+    writer.attribute("typeCode", "DRIV")
+    writer.start("act")
+    writer.attribute("classCode", "ACT")
+    writer.attribute("moodCode", "EVN")
+    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1"])
+    writer.element("statusCode", ["code": "completed"])
+    writer.start("entryRelationship")
+    writer.attribute("typeCode", "COMP")
+    writer.start("organizer")
+    writer.attribute("classCode", "BATTERY")
+    writer.attribute("moodCode", "EVN")
+    writer.element("statusCode", ["code": "completed"])
+    for row in rows {
+        writer.start("component")
+        writer.start("observation")
+        writer.attribute("classCode", "OBS")
+        writer.attribute("moodCode", "EVN")
+        writer.element("code", ["code": row.code, "codeSystem": loinc, "displayName": row.display])
+        writer.element("statusCode", ["code": "completed"])
+        writer.element("effectiveTime", ["value": "20240305081500+0100"])
+        writer.element("value", ["xsi:type": "PQ", "value": row.value, "unit": row.unit])
+        writer.element("interpretationCode", ["code": row.interpretation, "codeSystem": "2.16.840.1.113883.5.83"])
+        writer.start("referenceRange")
+        writer.start("observationRange")
+        writer.start("value")
+        writer.attribute("xsi:type", "IVL_PQ")
+        writer.element("low", ["value": row.low, "unit": row.unit])
+        writer.element("high", ["value": row.high, "unit": row.unit])
+        for _ in 0..<5 { writer.end() }  // value, observationRange, referenceRange, observation, component
+    }
+    for _ in 0..<9 { writer.end() }  // organizer … ClinicalDocument
+    return try writer.finish()
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .wallClock, .instructions, .mallocCountTotal],
+        scalingFactor: .kilo, maxDuration: .seconds(5), maxIterations: 1_000)
+
+    for (name, bytes) in [("lu-lab-report.xml", labReport), ("lu-lab-report-20k.xml", labReport20K)] {
+        // Every read must hit, or the benchmark would time lookups that find nothing.
+        let sample = try! XMLDocument(bytes: bytes)
+        for read in reads {
+            let value = try! sample.string(read)
+            precondition(!value.isEmpty && value != "0", "\(read) reads nothing in \(name)")
+        }
+        Benchmark("parse + 20 XPath reads, \(name) (\(bytes.count / 1000) KB)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                let document = try XMLDocument(bytes: bytes)
+                for read in reads { blackHole(try document.string(read)) }
+            }
+        }
+    }
+
+    Benchmark("XSD validation, lu-lab-report-20k.xml (\(labReport20K.count / 1000) KB) against CDA.xsd") { benchmark in
+        // Loading the schema set and parsing are not part of the measure, as with lxml's XMLSchema.validate.
+        let document = try XMLDocument(bytes: labReport20K)
+        precondition(schema.validate(document).isEmpty, "lu-lab-report-20k.xml is not valid against \(schema.path)")
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(schema.validate(document))
+        }
+    }
+
+    Benchmark("XMLWriter render, lab report with \(resultRows.count) results") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try renderLabReport(resultRows))
+        }
+    }
+}

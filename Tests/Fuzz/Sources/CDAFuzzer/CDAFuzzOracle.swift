@@ -1,0 +1,1 @@
+../../../CDATests/FuzzRegressionTests.swift

@@ -1,0 +1,1 @@
+../../../HL7v2Tests/FuzzRegressionTests.swift
