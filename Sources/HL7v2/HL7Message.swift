@@ -222,9 +222,11 @@ public struct HL7Message: Sendable {
     }
 }
 
-let headerMSH = packName("MSH")
-let headerFHS = packName("FHS")
-let headerBHS = packName("BHS")
+// Segment names packed as three bytes, written as literals: a computed global would be lazily
+// initialised and cost a `swift_once` on every access in the parse loops.
+let headerMSH: UInt32 = 0x4D_5348  // "MSH"
+let headerFHS: UInt32 = 0x46_4853  // "FHS"
+let headerBHS: UInt32 = 0x42_4853  // "BHS"
 
 func unpackName(_ name: UInt32) -> String {
     String(decoding: [UInt8(name >> 16), UInt8(name >> 8 & 0xff), UInt8(name & 0xff)], as: UTF8.self)

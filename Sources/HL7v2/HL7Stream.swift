@@ -48,6 +48,7 @@ public enum HL7Stream {
         // Only segment starts matter here: the messages index their own fields.
         let end = bytes.count
         var segmentStarts: [(start: Int, end: Int)] = []
+        segmentStarts.reserveCapacity(end / 48)  // segments of real messages average well over 48 bytes
         bytes.withUnsafeBufferPointer { buffer in
             var index = 0
             while index < end {
@@ -108,5 +109,5 @@ public enum HL7Stream {
     }
 }
 
-private let trailerBTS = packName("BTS")
-private let trailerFTS = packName("FTS")
+private let trailerBTS: UInt32 = 0x42_5453  // "BTS"
+private let trailerFTS: UInt32 = 0x46_5453  // "FTS"
