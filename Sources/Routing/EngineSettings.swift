@@ -7,6 +7,33 @@ public struct EngineSettings: Sendable, Hashable {
     public enum SinkSettings: Sendable, Hashable {
         case kafka(topic: String)
         case file(directory: String)
+        /// An IHE XDS.b repository of the platform (DSP, CRE, RCP): its Provide-and-Register
+        /// endpoint and what the sending institution declares once for every document.
+        case xds(XDSSettings)
+        /// The ePrescription server's FHIR base.
+        case ePrescription(baseURL: String)
+    }
+
+    public struct XDSSettings: Sendable, Hashable {
+        public var endpoint: String
+        /// The sending system's OID (SubmissionSet sourceId).
+        public var sourceId: String
+        /// `code^codingScheme` pairs.
+        public var healthcareFacilityType: String
+        public var practiceSetting: String
+    }
+
+    /// How the platform sinks reach the platform: timeouts, pool size, mutual TLS.
+    public struct PlatformSettings: Sendable, Hashable {
+        public var connectTimeoutMilliseconds = 5_000
+        public var requestTimeoutMilliseconds = 30_000
+        public var maxConnectionsPerHost = 8
+        /// PEM files; all nil for plain HTTP (the local stand-in).
+        public var certificateChain: String?
+        public var privateKey: String?
+        public var trustRoots: String?
+
+        public init() {}
     }
 
     public var bootstrapServers: String
@@ -21,8 +48,10 @@ public struct EngineSettings: Sendable, Hashable {
     public var mappingsDirectory: String
     public var terminologyDirectory: String?
     public var sinks: [String: SinkSettings]
+    public var platform: PlatformSettings
 
-    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "drain_deadline_seconds", "routes", "mappings", "terminology", "sinks"]
+    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "drain_deadline_seconds", "routes", "mappings", "terminology", "sinks", "platform"]
+    static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileProblem) -> EngineSettings {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -46,14 +75,20 @@ public struct EngineSettings: Sendable, Hashable {
         var sinks: [String: SinkSettings] = [:]
         let sinksNode = try keys.required("sinks", in: root, context: "the configuration")
         for (name, node) in try sinksNode.entries(context: "sinks") {
-            let kinds = try node.mapping(allowed: ["kafka", "file"], context: "sink '\(name)'")
-            guard kinds.count == 1 else { throw node.problem("a sink is exactly one of 'kafka' or 'file'", key: name) }
-            if let kafkaSink = kinds["kafka"] {
-                let entries = try kafkaSink.mapping(allowed: ["topic"], context: "kafka sink")
-                sinks[name] = .kafka(topic: try entries.required("topic", in: kafkaSink, context: "a kafka sink").string("topic"))
-            } else if let fileSink = kinds["file"] {
-                let entries = try fileSink.mapping(allowed: ["directory"], context: "file sink")
-                sinks[name] = .file(directory: try path(try entries.required("directory", in: fileSink, context: "a file sink"), "directory"))
+            sinks[name] = try sink(named: name, node, path: path)
+        }
+        var platform = PlatformSettings()
+        if let platformNode = keys["platform"] {
+            let entries = try platformNode.mapping(
+                allowed: ["connect_timeout_ms", "request_timeout_ms", "max_connections_per_host", "tls"], context: "platform")
+            platform.connectTimeoutMilliseconds = try entries["connect_timeout_ms"]?.int("connect_timeout_ms", in: 1...600_000) ?? 5_000
+            platform.requestTimeoutMilliseconds = try entries["request_timeout_ms"]?.int("request_timeout_ms", in: 1...3_600_000) ?? 30_000
+            platform.maxConnectionsPerHost = try entries["max_connections_per_host"]?.int("max_connections_per_host", in: 1...1024) ?? 8
+            if let tlsNode = entries["tls"] {
+                let tls = try tlsNode.mapping(allowed: ["certificate_chain", "private_key", "trust_roots"], context: "platform tls")
+                platform.certificateChain = try path(try tls.required("certificate_chain", in: tlsNode, context: "platform tls"), "certificate_chain")
+                platform.privateKey = try path(try tls.required("private_key", in: tlsNode, context: "platform tls"), "private_key")
+                platform.trustRoots = try tls["trust_roots"].map { node throws(FileProblem) in try path(node, "trust_roots") }
             }
         }
         return EngineSettings(
@@ -66,7 +101,49 @@ public struct EngineSettings: Sendable, Hashable {
             routesDirectory: try path(try keys.required("routes", in: root, context: "the configuration"), "routes"),
             mappingsDirectory: try keys["mappings"].map { node throws(FileProblem) in try path(node, "mappings") } ?? base.appendingPathComponent("Mappings").path,
             terminologyDirectory: try keys["terminology"].map { node throws(FileProblem) in try path(node, "terminology") },
-            sinks: sinks)
+            sinks: sinks, platform: platform)
+    }
+
+    private static func sink(named name: String, _ node: YAMLNode,
+                             path: (YAMLNode, String) throws(FileProblem) -> String) throws(FileProblem) -> SinkSettings {
+        let kinds = try node.mapping(allowed: sinkKinds, context: "sink '\(name)'")
+        guard kinds.count == 1, let (kind, body) = kinds.first else {
+            throw node.problem("a sink is exactly one of \(sinkKinds.map { "'\($0)'" }.joined(separator: ", "))", key: name)
+        }
+        switch kind {
+        case "kafka":
+            let entries = try body.mapping(allowed: ["topic"], context: "kafka sink")
+            return .kafka(topic: try entries.required("topic", in: body, context: "a kafka sink").string("topic"))
+        case "file":
+            let entries = try body.mapping(allowed: ["directory"], context: "file sink")
+            return .file(directory: try path(try entries.required("directory", in: body, context: "a file sink"), "directory"))
+        case "xds":
+            let entries = try body.mapping(allowed: ["endpoint", "source_id", "healthcare_facility_type", "practice_setting"],
+                                           context: "xds sink")
+            func node(_ key: String) throws(FileProblem) -> YAMLNode { try entries.required(key, in: body, context: "an xds sink") }
+            let settings = XDSSettings(
+                endpoint: try url(node("endpoint")), sourceId: try node("source_id").string("source_id"),
+                healthcareFacilityType: try coded(node("healthcare_facility_type")), practiceSetting: try coded(node("practice_setting")))
+            return .xds(settings)
+        default:
+            let entries = try body.mapping(allowed: ["base_url"], context: "eprescription sink")
+            return .ePrescription(baseURL: try url(try entries.required("base_url", in: body, context: "an eprescription sink")))
+        }
+    }
+
+    private static func url(_ node: YAMLNode) throws(FileProblem) -> String {
+        let text = try node.string("address")
+        guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+            throw node.problem("must be an http:// or https:// address")
+        }
+        return text
+    }
+
+    private static func coded(_ node: YAMLNode) throws(FileProblem) -> String {
+        let text = try node.string("code")
+        let parts = text.split(separator: "^", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw node.problem("must be 'code^codingScheme'") }
+        return text
     }
 
     /// Replaces `${NAME}`; an unset variable is an error naming it and its line.

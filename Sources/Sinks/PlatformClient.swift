@@ -44,6 +44,45 @@ public struct PlatformClientSettings: Sendable {
     }
 }
 
+extension PlatformClientSettings {
+    /// From plain numbers and PEM paths, as a configuration file gives them; mutual TLS when a
+    /// certificate chain and key are given.
+    public init(connectTimeoutMilliseconds: Int, requestTimeoutMilliseconds: Int, maxConnectionsPerHost: Int,
+                certificateChainPEM: String?, privateKeyPEM: String?, trustRootsPEM: String?) throws {
+        var tls: TLSConfiguration?
+        if let certificateChainPEM, let privateKeyPEM {
+            tls = try Self.mutualTLS(certificateChainPEM: certificateChainPEM, privateKeyPEM: privateKeyPEM, trustRootsPEM: trustRootsPEM)
+        }
+        self.init(connectTimeout: .milliseconds(Int64(connectTimeoutMilliseconds)),
+                  requestTimeout: .milliseconds(Int64(requestTimeoutMilliseconds)),
+                  maxConnectionsPerHost: maxConnectionsPerHost, tls: tls)
+    }
+}
+
+/// The one HTTP client every platform sink of an engine shares, and the sinks made on it.
+public final class PlatformConnection: Sendable {
+    private let client: HTTPClient
+    private let requestTimeout: TimeAmount
+
+    public init(_ settings: PlatformClientSettings) {
+        client = settings.makeClient()
+        requestTimeout = settings.requestTimeout
+    }
+
+    public func xdsSink(name: String, endpoint: String, settings: XDSSourceSettings) -> XDSSink {
+        XDSSink(name: name, endpoint: endpoint, settings: settings, client: client, timeout: requestTimeout)
+    }
+
+    public func ePrescriptionSink(name: String, baseURL: String) -> EPrescriptionSink {
+        EPrescriptionSink(name: name, baseURL: baseURL, client: client, timeout: requestTimeout)
+    }
+
+    /// Call once every sink is done; the client refuses requests afterwards.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+}
+
 /// One request and its classified outcome, shared by the platform sinks.
 struct PlatformExchange {
     let sink: String
