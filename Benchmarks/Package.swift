@@ -28,6 +28,15 @@ let package = Package(
             path: "CDABenchmarks",
             exclude: ["Fixtures"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "MappingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HL7v2", package: "Passerelle"),
+                .product(name: "Mapping", package: "Passerelle"),
+            ],
+            path: "MappingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,7 @@ struct Compiler {
     var constants: [String: String] = [:]
     var tables: [String: CodeTable] = [:]
 
-    static let sourceKeys = ["path", "const", "first", "concat", "uuid"]
+    static let sourceKeys = ["path", "const", "first", "concat", "uuid", "index", "join"]
     static let modifierKeys = ["authority", "transform", "lookup", "default", "when", "separator"]
     static let expressionKeys = sourceKeys + modifierKeys
 
@@ -96,11 +96,17 @@ struct Compiler {
             value = nil
             expression = .concat(try list(source.node, sourceKey).map { node throws(MappingLoadError) in try self.expression(node, sourceKey) },
                                  separator: separator)
+        case "index":
+            expression = .index(try segmentName(source.node, sourceKey))
+        case "join":
+            let separator = try value.map { entry throws(MappingLoadError) in try text(entry.node, "\(key).separator") } ?? "\n"
+            value = nil
+            expression = try join(source.node, sourceKey, separator: separator)
         default:  // uuid
             expression = .uuid(try list(source.node, sourceKey).map { node throws(MappingLoadError) in try self.expression(node, sourceKey) },
                                salt: "\(mapping)\u{1F}\(key)")
         }
-        if let stray = value { throw error(stray.keyNode, "\(key).separator", "separator goes with concat") }
+        if let stray = value { throw error(stray.keyNode, "\(key).separator", "separator goes with concat or join") }
         if let authority = entries.first(where: { $0.key == "authority" }), source.key != "path" {
             throw error(authority.keyNode, "\(key).authority", "authority goes with path")
         }
@@ -118,6 +124,28 @@ struct Compiler {
             expression = .guarded(expression, try condition(entry.node, "\(key).when"))
         }
         return expression
+    }
+
+    /// A segment name, as `each` and `index` take it.
+    func segmentName(_ node: Node, _ key: String) throws(MappingLoadError) -> String {
+        let name = try text(node, key)
+        guard name.utf8.count == 3, name.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
+            throw error(node, key, "expected a segment name, e.g. OBX")
+        }
+        return name
+    }
+
+    /// `join: { each: OBX, value: OBX-5, when: condition }`: the text of `value` in every `each`
+    /// group of the current one that passes `when`, every repetition, one per line.
+    func join(_ node: Node, _ key: String, separator: String) throws(MappingLoadError) -> Expression {
+        let entries = try entries(node, key: key, known: ["each", "value", "when"])
+        guard let each = entries.first(where: { $0.key == "each" }), let value = entries.first(where: { $0.key == "value" }) else {
+            throw error(node, key, "join needs each (a segment) and value (a path), e.g. { each: OBX, value: OBX-5 }")
+        }
+        let segment = try segmentName(each.node, "\(key).each")
+        let path = try path(value.node, "\(key).value")
+        let when = try entries.first { $0.key == "when" }.map { entry throws(MappingLoadError) in try condition(entry.node, "\(key).when") }
+        return .join(segment: segment, value: path, when: when, separator: separator)
     }
 
     /// `authority: OID`, `authority: [OID, …]` (any of) or `authority: { not: [OID, …] }`.

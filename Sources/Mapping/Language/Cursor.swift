@@ -1,13 +1,26 @@
 import Findings
 import HL7v2
 
-/// Where evaluation stands in one message: the segment ranges of the groups being iterated,
-/// innermost last. A path names the first segment of its kind in the innermost group that has
-/// one, so inside `each: OBX` `OBX-5` is the current result and `OBR-4` its order.
+/// Where evaluation stands in one message: the groups being iterated, innermost last. A path names
+/// the first segment of its kind in the innermost group that has one, so inside `each: OBX` `OBX-5`
+/// is the current result and `OBR-4` its order.
 struct Cursor {
+    /// A group being iterated (the whole message at the bottom).
+    struct Scope {
+        /// The group's segments: it up to the next segment of its name.
+        var range: Range<Int>
+        /// Where paths look: the whole group, except while one of its child groups is iterated,
+        /// when only its segments before the first child remain, so that one order line never
+        /// reads the TQ1 or RXR of another line that lacks its own.
+        var visible: Range<Int>
+        /// The segment iterated (`each`) and the item's 1-based number among its siblings.
+        var segment: String?
+        var number: Int
+    }
+
     let message: HL7Message
     let mapping: String
-    var scopes: [Range<Int>]
+    var scopes: [Scope]
     /// Problems that did not stop the mapping (a malformed optional date…).
     var findings: [Finding] = []
     /// Values stored so far; an optional object is kept only if storing into it raised this.
@@ -16,14 +29,32 @@ struct Cursor {
     init(message: HL7Message, mapping: String) {
         self.message = message
         self.mapping = mapping
-        scopes = [0..<message.segmentCount]
+        let all = 0..<message.segmentCount
+        scopes = [Scope(range: all, visible: all, segment: nil, number: 1)]
+    }
+
+    /// Runs `body` once per `segment` of the innermost group, with that segment's group as the
+    /// innermost scope.
+    mutating func forEachGroup<E: Error>(of segment: String, _ body: (inout Cursor) throws(E) -> Void) throws(E) {
+        let parent = scopes.count - 1
+        let range = scopes[parent].range
+        let starts = message.segmentIndices(named: segment, in: range)
+        guard let first = starts.first else { return }
+        scopes[parent].visible = range.lowerBound..<first
+        defer { scopes[parent].visible = range }
+        for (number, start) in starts.enumerated() {
+            let group = start..<(number + 1 < starts.count ? starts[number + 1] : range.upperBound)
+            scopes.append(Scope(range: group, visible: group, segment: segment, number: number + 1))
+            defer { scopes.removeLast() }
+            try body(&self)
+        }
     }
 
     /// `path` addressed absolutely (segment occurrence in the whole message), nil when its segment
     /// is in no enclosing group.
     func resolve(_ path: HL7Path) -> HL7Path? {
         for scope in scopes.reversed() {
-            if let index = message.segmentIndex(named: path.segment, occurrence: path.occurrence, in: scope) {
+            if let index = message.segmentIndex(named: path.segment, occurrence: path.occurrence, in: scope.visible) {
                 return message.path(path, atSegment: index)
             }
         }
@@ -34,6 +65,23 @@ struct Cursor {
     func value(_ path: HL7Path, formatting: FormattingEscapes = .keep) -> String? {
         guard let absolute = resolve(path) else { return nil }
         return present(message.value(at: absolute, formatting: formatting))
+    }
+
+    /// Every repetition of the field (or component) at `path` that has a value, formatting
+    /// escapes rendered (`\.br\` a line break): text fields (TX, FT) sent one line per repetition.
+    func texts(_ path: HL7Path) -> [String] {
+        guard let absolute = resolve(path) else { return [] }
+        let field = HL7Path(segment: absolute.segment, occurrence: absolute.occurrence, field: absolute.field)
+        return (0..<message.repetitionCount(at: field)).compactMap { index in
+            present(message.value(at: HL7Path(segment: absolute.segment, occurrence: absolute.occurrence, field: absolute.field,
+                                              repetition: index + 1, component: path.component, subcomponent: path.subcomponent),
+                                  formatting: .render))
+        }
+    }
+
+    /// The number of the innermost `each: segment` item being evaluated, nil outside one.
+    func itemNumber(of segment: String) -> Int? {
+        scopes.last { $0.segment == segment }?.number
     }
 
     /// Each repetition of the CX field at `field` whose assigning authority (CX-4.1 or CX-4.2)

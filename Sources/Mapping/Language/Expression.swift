@@ -14,6 +14,10 @@ indirect enum Expression: Sendable {
     case uuid([Expression], salt: String)
     /// CX-1 of the first repetition of a CX field whose assigning authority passes the filter.
     case identifier(HL7Path, AuthorityFilter)
+    /// The number of the current `each` item of this segment (1 for the first ORC group…).
+    case index(String)
+    /// The text of a path in every group of a segment (passing the condition), joined.
+    case join(segment: String, value: HL7Path, when: Condition?, separator: String)
     case transform(Expression, [StringFunction])
     case lookup(Expression, CodeTable, otherwise: LookupMiss)
     case fallback(Expression, String)
@@ -42,6 +46,14 @@ indirect enum Expression: Sendable {
             return NameBasedUUID.make(name: name).uuidString
         case .identifier(let field, let filter):
             return cursor.identifiers(field, matching: filter).first?.value
+        case .index(let segment):
+            return cursor.itemNumber(of: segment).map(String.init)
+        case .join(let segment, let path, let condition, let separator):
+            var inner = cursor, lines: [String] = []
+            try inner.forEachGroup(of: segment) { group throws(EvaluationFailure) in
+                if try condition?.holds(group) ?? true { lines += group.texts(path) }
+            }
+            return lines.isEmpty ? nil : lines.joined(separator: separator)
         case .transform(let inner, let functions):
             return try inner.evaluate(cursor).flatMap { value in present(functions.reduce(value) { $1.apply($0) }) }
         case .lookup(let inner, let table, let otherwise):
@@ -63,7 +75,8 @@ indirect enum Expression: Sendable {
     var firstPath: HL7Path? {
         switch self {
         case .path(let path), .identifier(let path, _): path
-        case .constant: nil
+        case .join(_, let path, _, _): path
+        case .constant, .index: nil
         case .first(let parts), .concat(let parts, _), .uuid(let parts, _): parts.lazy.compactMap(\.firstPath).first
         case .transform(let inner, _), .lookup(let inner, _, _), .fallback(let inner, _), .guarded(let inner, _): inner.firstPath
         }

@@ -27,11 +27,7 @@ struct Schema<Root>: Sendable {
             let key = "\(rule).\(entry.key)"
             switch entry.key {
             case "each":
-                let name = try compiler.text(entry.node, key)
-                guard name.utf8.count == 3, name.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
-                    throw compiler.error(entry.node, key, "each names a segment, e.g. OBX")
-                }
-                plan.each = name
+                plan.each = try compiler.segmentName(entry.node, key)
             case "when":
                 plan.when = try compiler.condition(entry.node, key)
             default:
@@ -58,11 +54,7 @@ struct ObjectPlan<Root>: Sendable {
             if try holds(cursor) { try body(&cursor) }
             return
         }
-        let scope = cursor.scopes[cursor.scopes.count - 1]
-        let starts = cursor.message.segmentIndices(named: each, in: scope)
-        for (number, start) in starts.enumerated() {
-            cursor.scopes.append(start..<(number + 1 < starts.count ? starts[number + 1] : scope.upperBound))
-            defer { cursor.scopes.removeLast() }
+        try cursor.forEachGroup(of: each) { cursor throws(MappingRunError) in
             if try holds(cursor) { try body(&cursor) }
         }
     }

@@ -97,11 +97,7 @@ struct HL7ValueReader {
             return Canonical.DateTime(hl7: text).map(Canonical.ObservationValue.dateTime) ?? .text(text)
         default:
             // Text types (ST, TX, FT…) and any other: every repetition, formatting rendered, one per line.
-            let count = cursor.resolve(field).map { cursor.message.repetitionCount(at: $0) } ?? 0
-            let lines = (0..<count).compactMap { index in
-                cursor.value(HL7Path(segment: field.segment, occurrence: field.occurrence, field: field.field, repetition: index + 1),
-                             formatting: .render)
-            }
+            let lines = cursor.texts(field)
             return lines.isEmpty ? nil : .text(lines.joined(separator: "\n"))
         }
     }

@@ -10,14 +10,16 @@ struct CDAHeader {
     static let softwareName = "Passerelle"
 
     /// `<ClinicalDocument>` opened, through `versionNumber`.
-    static func open(_ writer: inout XMLWriter, templates: [String], id: String, code: Canonical.Coding, title: String,
+    /// `codeTranslation` is the document type in a second code system (DT-nnnnn beside LOINC).
+    static func open(_ writer: inout XMLWriter, templates: [String], id: String, code: Canonical.Coding,
+                     codeTranslation: Canonical.Coding? = nil, title: String,
                      effectiveTime: Canonical.DateTime, language: String?, setID: String?, version: Int?) {
         writer.start("ClinicalDocument", namespaces: ["": "urn:hl7-org:v3", "xsi": "http://www.w3.org/2001/XMLSchema-instance"])
         writer.element("realmCode", ["code": "LU"])
         writer.element("typeId", ["root": typeID.root, "extension": typeID.extension])
         for template in templates { writer.element("templateId", ["root": template]) }
         writer.element("id", ["root": id])
-        coding(&writer, "code", code)
+        coding(&writer, "code", code, translation: codeTranslation)
         writer.element("title", text: title)
         writer.element("effectiveTime", ["value": effectiveTime.hl7])
         writer.element("confidentialityCode", ["code": "N", "codeSystem": confidentialitySystem])
@@ -27,7 +29,8 @@ struct CDAHeader {
     }
 
     /// A coded element; nullFlavor UNK when there is no code.
-    static func coding(_ writer: inout XMLWriter, _ name: String, _ coding: Canonical.Coding?, type: String? = nil) {
+    static func coding(_ writer: inout XMLWriter, _ name: String, _ coding: Canonical.Coding?, type: String? = nil,
+                       translation: Canonical.Coding? = nil) {
         writer.start(name)
         if let type { writer.attribute("xsi:type", type) }
         if let code = coding?.code {
@@ -38,6 +41,10 @@ struct CDAHeader {
         } else {
             writer.attribute("nullFlavor", "UNK")
             if let display = coding?.display { writer.element("originalText", text: display) }
+        }
+        if let translation, let code = translation.code {
+            writer.element("translation", ["code": code, "codeSystem": translation.system, "codeSystemName": translation.systemName,
+                                           "displayName": translation.display])
         }
         writer.end()
     }

@@ -11,7 +11,10 @@ extension CanonicalValue {
         switch (format, self) {
         case (.json, _): return try json()
         case (.cda, .labReport(let report)): return try XDLabRenderer().render(report)
-        default: throw RenderError("no \(format.rawValue) rendering of a \(kind) yet")
+        case (.cda, .ordonnance(let ordonnance)): return try EPrescriptionRenderer().render(ordonnance)
+        case (.fhir, .ordonnance(let ordonnance)): return try FHIRPrescriptionRenderer().render(ordonnance)
+        case (.cda, .document(let document)): return try ClinicalDocumentRenderer().render(document)
+        default: throw RenderError("no \(format.rawValue) rendering of a \(kind)")
         }
     }
 
