@@ -45,6 +45,11 @@ public struct PlatformSimulator: Sendable {
         try await application(onListening: onListening).run()
     }
 
+    /// What has been stored so far.
+    public func tally() async throws -> PlatformTally {
+        try await store.tally()
+    }
+
     /// Serves until SIGINT or SIGTERM, then lets requests in flight finish (the CLI).
     public func runUntilSignalled(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onListening: onListening).runService()
@@ -96,6 +101,10 @@ public struct PlatformSimulator: Sendable {
                                       uniqueId: uniqueId.removingPercentEncoding ?? uniqueId)
         }
 
+        router.get("/admin/received") { _, _ in
+            let data = try JSONEncoder().encode(try await store.tally())
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
         router.get("/admin/faults") { _, _ in try await faultList() }
         router.post("/admin/faults") { request, context in
             let rule = try await request.decode(as: FaultRule.self, context: context)

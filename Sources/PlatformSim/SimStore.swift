@@ -157,9 +157,30 @@ struct SimStore: Sendable {
         }
     }
 
+    /// How many documents each registry holds and how many ordonnances and lines the
+    /// ePrescription server holds.
+    func tally() async throws -> PlatformTally {
+        try await database.read { db in
+            var documents: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT service, COUNT(*) AS n FROM document GROUP BY service") {
+                documents[row["service"]] = row["n"]
+            }
+            return PlatformTally(documents: documents, ordonnances: try StoredOrdonnance.fetchCount(db),
+                                 prescriptionLines: try StoredPrescriptionLine.fetchCount(db))
+        }
+    }
+
     /// Every column but the content, which the overview does not show (read as an empty blob).
     private static let documentSummary: SQL = """
         service, uniqueId, entryUUID, patientId, typeCode, classCode, title, mimeType, hash, size, receivedAt,
         x'' AS content
         """
+}
+
+/// What the stand-in has stored, for the demo's report and for tests.
+public struct PlatformTally: Sendable, Hashable, Codable {
+    /// Documents by service (`dsp`, `cre`, `rcp`).
+    public var documents: [String: Int]
+    public var ordonnances: Int
+    public var prescriptionLines: Int
 }
