@@ -99,6 +99,8 @@ let package = Package(
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "HL7v2", "CDA", "Findings"]),
         .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle", "Kafka", "KafkaTestSupport"]),
+        // The shipped flows end to end: broker, engine, sinks and the platform stand-in.
+        .testTarget(name: "FlowTests", dependencies: ["Engine", "Routing", "PlatformSim", "Kafka", "KafkaTestSupport"]),
         .testTarget(
             name: "PlatformSimTests",
             dependencies: [

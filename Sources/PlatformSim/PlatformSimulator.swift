@@ -45,6 +45,15 @@ public struct PlatformSimulator: Sendable {
         try await application(onListening: onListening).run()
     }
 
+    /// Faults for in-process callers, as `POST /admin/faults` and `DELETE /admin/faults` set them.
+    public func inject(_ rule: FaultRule) async {
+        await faults.set(rule)
+    }
+
+    public func clearFaults() async {
+        await faults.clear()
+    }
+
     /// What has been stored so far.
     public func tally() async throws -> PlatformTally {
         try await store.tally()

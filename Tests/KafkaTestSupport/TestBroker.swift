@@ -41,6 +41,9 @@ public enum TestBroker {
 
 public struct TimedOut: Error, CustomStringConvertible {
     public let what: String
+
+    public init(what: String) { self.what = what }
+
     public var description: String { "timed out waiting for \(what)" }
 }
 

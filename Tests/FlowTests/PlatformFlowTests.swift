@@ -1,0 +1,190 @@
+import Engine
+import Foundation
+import Kafka
+import KafkaTestSupport
+import PlatformSim
+import Routing
+import Testing
+
+/// The hospital-biology flow end to end, as `passerelle run` assembles it from a configuration
+/// file: Tansu, the engine, the XDS sink and the platform stand-in. Proves what issue 8 asks of
+/// the platform flows: a registry rejection becomes a dead letter carrying the registry's error,
+/// a 30 s outage of the platform loses nothing, and replays create no second document.
+@Suite(.serialized) struct PlatformFlowTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// Matricules the stand-in's MPI knows (deploy/platform-sim/seed.json).
+    static let knownPatients = ["7000010105084", "1985031512345", "2001120198765"]
+
+    static func oru(_ control: String, matricule: String) -> String {
+        """
+        MSH|^~\\&|LABSYS|HRS|PASSERELLE|DSP|20261127081500+0100||ORU^R01^ORU_R01|\(control)|P|2.5\r\
+        PID|1||\(matricule)^^^MAT&1.3.182.4.4&ISO||Test^Patient||19700101|F\r\
+        OBR|1|ORD-\(control)|LAB-\(control)^HRS^1.3.182.3.1.1.7.5^ISO|24326-1^Electrolytes panel^LN|||202611270815|||||||||||||||202611270900||CH|F|||||||HPD-0042&Weber&Luc&&&Dr&&&&1.3.182.4.1&ISO\r\
+        OBX|1|NM|14749-6^Glucose [Moles/volume] in Serum or Plasma^LN||5.4|mmol/L|3.9-5.8|N|||F\r
+        """
+    }
+
+    struct Deployment {
+        let simulator: PlatformSimulator
+        let simTask: Task<Void, any Error>
+        let input: String
+        let deadLetters: String
+        let settings: EngineSettings
+
+        static func start(_ name: String, attempts: Int = 5, backoff: String = "100ms..1s") async throws -> Deployment {
+            let seed = try SimSeed(contentsOf: root.appendingPathComponent("deploy/platform-sim/seed.json"))
+            let simulator = try PlatformSimulator(.init(port: 0, seed: seed))
+            let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+            let simTask = Task { try await simulator.run { portSink.yield($0) } }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+
+            let input = try await TestBroker.makeTopic("\(name).in", partitions: 3)
+            let deadLetters = try await TestBroker.makeTopic("\(name).dlq", partitions: 1)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flow-\(UUID())")
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("Routes"), withIntermediateDirectories: true)
+            try """
+                route: hrs-biology
+                source: { topic: \(input), format: hl7v2 }
+                match: { message_type: ORU^R01, sending_facility: HRS }
+                steps:
+                  - validate: { loinc: required, units: warn }
+                  - map: oru-to-xdlab
+                  - render: cda
+                to:
+                  - sink: dsp
+                    typeCode: DT-00002
+                on_error: { retry: { attempts: \(attempts), backoff: \(backoff) }, then: dead-letter }
+                """.write(to: folder.appendingPathComponent("Routes/hrs-biology.yaml"), atomically: true, encoding: .utf8)
+            let config = folder.appendingPathComponent("passerelle.yaml")
+            try """
+                kafka:
+                  bootstrap_servers: \(try TestBroker.address)
+                  group: flow-\(UUID().uuidString.prefix(8))
+                  properties: { session.timeout.ms: "6000" }
+                dead_letter_topic: \(deadLetters)
+                routes: Routes
+                mappings: \(root.appendingPathComponent("Mappings").path)
+                terminology: \(root.appendingPathComponent("deploy/terminology/sample").path)
+                platform: { request_timeout_ms: 5000 }
+                sinks:
+                  dsp:
+                    xds:
+                      endpoint: http://127.0.0.1:\(port)/dsp/ProvideAndRegisterDocumentSet-b
+                      source_id: 1.3.182.3.1.1.7.99
+                      healthcare_facility_type: LAB^1.3.182.5.30
+                      practice_setting: BIO^1.3.182.5.31
+                """.write(to: config, atomically: true, encoding: .utf8)
+            return Deployment(simulator: simulator, simTask: simTask, input: input, deadLetters: deadLetters,
+                              settings: try EngineSettings.load(file: config.path))
+        }
+
+        /// The engine, in its own consumer group when `group` is given (a replay from the start).
+        func startEngine(group: String? = nil) throws -> (engine: Engine, assembly: EngineAssembly, task: Task<Void, any Error>) {
+            var settings = settings
+            if let group { settings.group = group }
+            let assembly = try EngineAssembly(settings: settings)
+            let engine = try assembly.makeEngine()
+            return (engine, assembly, Task { try await engine.run() })
+        }
+
+        func publish(_ messages: [(key: String, value: String)]) async throws {
+            let producer = try KafkaProducer(configuration: TestBroker.configuration())
+            for message in messages {
+                _ = try await producer.send(KafkaRecord(topic: input, key: message.key, value: message.value))
+            }
+            await producer.close()
+        }
+
+        func documents() async throws -> Int {
+            try await simulator.tally().documents["dsp", default: 0]
+        }
+
+        func stop(_ running: (engine: Engine, assembly: EngineAssembly, task: Task<Void, any Error>)) async throws {
+            running.engine.shutdown()
+            try await running.task.value
+            await running.assembly.close()
+        }
+    }
+
+    /// Polls `condition` until it holds, or fails naming `what`.
+    static func eventually(_ what: String, within timeout: Duration = .seconds(60),
+                           _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    @Test func registryRejectionBecomesADeadLetterWithTheRegistrysError() async throws {
+        let deployment = try await Deployment.start("flow-reject")
+        defer { deployment.simTask.cancel() }
+        let running = try deployment.startEngine()
+        let dlq = try TestBroker.makeConsumer(group: "flow-dlq-\(UUID())", topics: [deployment.deadLetters])
+        try await deployment.publish([
+            (key: "1999123112345", value: Self.oru("R-1", matricule: "1999123112345")),  // not in the MPI
+            (key: Self.knownPatients[0], value: Self.oru("R-2", matricule: Self.knownPatients[0])),
+        ])
+        let letters = try await receive(1, from: dlq)
+        await dlq.close()
+        try await Self.eventually("the good message delivered") { try await deployment.documents() == 1 }
+        try await deployment.stop(running)
+
+        let headers = letters[0].headers
+        #expect(headers.last(DeadLetterHeader.step)?.stringValue == "sink:dsp")
+        #expect(headers.last(DeadLetterHeader.errorClass)?.stringValue == "permanent")
+        #expect(headers.last(DeadLetterHeader.reason)?.stringValue?.contains("XDSUnknownPatientId") == true)
+        // A refusal is not retried: the registry would answer the same.
+        #expect(headers.last(DeadLetterHeader.attempts)?.stringValue == "1")
+        #expect(letters[0].value == Array(Self.oru("R-1", matricule: "1999123112345").utf8))
+        #expect(running.engine.statistics.deadLettered == 1)
+    }
+
+    @Test func aThirtySecondPlatformOutageLosesNothing() async throws {
+        let deployment = try await Deployment.start("flow-outage", attempts: 100, backoff: "200ms..3s")
+        defer { deployment.simTask.cancel() }
+        await deployment.simulator.inject(FaultRule(service: "dsp", status: 503))
+        let running = try deployment.startEngine()
+        let messages = (0..<12).map { index in
+            let matricule = Self.knownPatients[index % Self.knownPatients.count]
+            return (key: matricule, value: Self.oru("O-\(index)", matricule: matricule))
+        }
+        try await deployment.publish(messages)
+        try await Self.eventually("retries during the outage") { running.engine.statistics.retries >= 3 }
+        try await Task.sleep(for: .seconds(30))
+        #expect(try await deployment.documents() == 0)
+        #expect(running.engine.statistics.deadLettered == 0)
+
+        await deployment.simulator.clearFaults()
+        try await Self.eventually("every message delivered after the outage") { try await deployment.documents() == 12 }
+        try await Self.eventually("every message finished") { running.engine.statistics.processed == 12 }
+        try await deployment.stop(running)
+        #expect(running.engine.statistics.deadLettered == 0)
+        #expect(running.engine.statistics.retries > 12)
+    }
+
+    @Test func replaysCreateNoSecondDocument() async throws {
+        let deployment = try await Deployment.start("flow-replay")
+        defer { deployment.simTask.cancel() }
+        let messages = (0..<6).map { index in
+            let matricule = Self.knownPatients[index % Self.knownPatients.count]
+            return (key: matricule, value: Self.oru("P-\(index)", matricule: matricule))
+        }
+        try await deployment.publish(messages)
+        let first = try deployment.startEngine()
+        try await Self.eventually("the first pass") { first.engine.statistics.processed == 6 }
+        try await deployment.stop(first)
+        #expect(try await deployment.documents() == 6)
+
+        // The same messages again: once more on the topic, and the whole topic re-read by a new group.
+        try await deployment.publish(Array(messages.prefix(2)))
+        let replay = try deployment.startEngine(group: "flow-replay-\(UUID())")
+        try await Self.eventually("the replay") { replay.engine.statistics.processed == 8 }
+        try await deployment.stop(replay)
+        #expect(try await deployment.documents() == 6)
+        #expect(replay.engine.statistics.deadLettered == 0)
+    }
+}
