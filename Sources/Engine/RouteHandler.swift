@@ -102,7 +102,11 @@ public struct RouteHandler: MessageHandler {
                 } catch {
                     throw .permanent(step: "render:\(format)", "\(error)\(position)")
                 }
-                contentType = output == .cda ? "application/hl7-v3+xml" : "application/json"
+                contentType = switch output {
+                case .cda: "application/hl7-v3+xml"
+                case .fhir: "application/fhir+json"
+                case .json: "application/json"
+                }
             }
         }
         let payload = SinkPayload(

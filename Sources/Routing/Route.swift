@@ -43,7 +43,7 @@ public struct Route: Sendable, Hashable {
     }
 
     /// Output formats a `render` step can write.
-    public static let renderFormats = ["cda", "json"]
+    public static let renderFormats = ["cda", "fhir", "json"]
 
     public struct Destination: Sendable, Hashable {
         public var sink: String

@@ -44,7 +44,7 @@ public enum XDSMetadataKey {
     public static let typeCode = "typeCode"
     /// `code` or `code^scheme` (default scheme LOINC); default: the header's `code`.
     public static let classCode = "classCode"
-    /// `code^scheme`; default: XD-LAB's format for lab reports.
+    /// `code^scheme`; default: XD-LAB's format for lab reports, XDS-SD's for a level-1 PDF or text body.
     public static let formatCode = "formatCode"
     /// `N`, `R` or `V`; default: the header's, else `N`.
     public static let confidentialityCode = "confidentialityCode"
@@ -83,6 +83,16 @@ struct XDSDocumentMetadata: Sendable, Hashable {
     static let documentTypeSystem = "1.3.182.5.9"
     static let confidentialitySystem = "2.16.840.1.113883.5.25"
     static let xdLabFormat = XDSCode(code: "urn:ihe:lab:xd-lab:2008", scheme: "1.3.6.1.4.1.19376.1.2.3")
+    private static let bodyMediaType = try! XPathExpression("string(/hl7:ClinicalDocument/hl7:component/hl7:nonXMLBody/hl7:text/@mediaType)")
+
+    /// XDS-SD's format for a level-1 document, from the media type of its body (PDF or text).
+    static func levelOneFormat(of document: XMLDocument) -> XDSCode? {
+        switch (try? document.string(bodyMediaType)) ?? "" {
+        case "application/pdf": XDSCode(code: "urn:ihe:iti:xds-sd:pdf:2008", scheme: "1.3.6.1.4.1.19376.1.2.3")
+        case "text/plain": XDSCode(code: "urn:ihe:iti:xds-sd:text:2008", scheme: "1.3.6.1.4.1.19376.1.2.3")
+        default: nil
+        }
+    }
 
     struct Missing: Error {
         var problems: [String]
@@ -91,7 +101,8 @@ struct XDSDocumentMetadata: Sendable, Hashable {
     init(payload: SinkPayload, settings: XDSSourceSettings) throws(Missing) {
         let meta = payload.metadata
         let isXML = payload.contentType.contains("xml")
-        let header = isXML ? (try? XMLDocument(bytes: payload.body)).flatMap { try? ClinicalDocument($0) } : nil
+        let document = isXML ? try? XMLDocument(bytes: payload.body) : nil
+        let header = document.flatMap { try? ClinicalDocument($0) }
         var problems: [String] = []
         func require<T>(_ value: T?, _ what: String) -> T? {
             if value == nil { problems.append(what) }
@@ -109,7 +120,7 @@ struct XDSDocumentMetadata: Sendable, Hashable {
                 code.code.map { XDSCode(code: $0, scheme: code.codeSystem ?? OID.loinc, displayName: code.displayName) }
             }, "classCode")
         let formatCode = require(meta[XDSMetadataKey.formatCode].map { Self.code($0, defaultScheme: "") }
-            ?? (header?.isLabReport == true ? Self.xdLabFormat : nil), "formatCode")
+            ?? (header?.isLabReport == true ? Self.xdLabFormat : document.flatMap(Self.levelOneFormat)), "formatCode")
         let author = header?.authors.first { $0.hpdID != nil }
         let hpdID = require(meta[XDSMetadataKey.authorHpdId] ?? author?.hpdID, "authorHpdId (no author with an hpdID)")
         let creationTime = require(meta[XDSMetadataKey.creationTime] ?? header?.effectiveTime.flatMap(Self.utcDTM),

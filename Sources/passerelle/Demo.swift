@@ -134,6 +134,8 @@ struct DemoManifest: Decodable {
         var reason: String?
         /// Delivered samples: documents each platform service must hold for it.
         var documents: [String: Int]?
+        /// Delivered samples: ordonnances the ePrescription server must hold for it.
+        var ordonnances: Int?
 
         func bytes(in folder: String) throws -> [UInt8] {
             let path = URL(fileURLWithPath: folder).appendingPathComponent(file).path
@@ -215,8 +217,11 @@ struct DemoReport {
         }
     }
 
+    private var expectedOrdonnances: Int { manifest.samples.reduce(0) { $0 + ($1.ordonnances ?? 0) } }
+
     var asExpected: Bool {
         outcomes.allSatisfy(\.ok) && expectedDocuments.allSatisfy { tally.documents[$0.key, default: 0] == $0.value }
+            && tally.ordonnances == expectedOrdonnances
     }
 
     func text(platform: String, deadLetterTopic: String, brokers: String) -> String {
@@ -236,7 +241,7 @@ struct DemoReport {
         let documents = services.map { service in
             "\(service) \(tally.documents[service, default: 0]) (expected \(expectedDocuments[service, default: 0]))"
         }
-        lines.append("platform stand-in: documents \(documents.joined(separator: ", ")); ordonnances \(tally.ordonnances) with \(tally.prescriptionLines) lines")
+        lines.append("platform stand-in: documents \(documents.joined(separator: ", ")); ordonnances \(tally.ordonnances) (expected \(expectedOrdonnances)) with \(tally.prescriptionLines) lines")
         lines.append("look at: \(platform)/ (the stand-in's page; --keep-serving keeps it up, --sim-db keeps its data), "
                      + "dead letters on topic \(deadLetterTopic) at \(brokers) (kcat -C -b \(brokers) -t \(deadLetterTopic) -f '%h %s\\n')")
         lines.append(asExpected ? "demo outcome: as expected" : "demo outcome: NOT as expected")

@@ -50,6 +50,19 @@ import Testing
         #expect(metadata.practiceSettingCode == XDSCode(code: "ONC", scheme: "1.3.182.5.31"))
     }
 
+    @Test func aLevelOneBodyGivesXDSSDsFormatForItsMediaType() throws {
+        func format(_ mediaType: String) throws -> XDSCode? {
+            XDSDocumentMetadata.levelOneFormat(of: try XMLDocument(bytes: Array("""
+                <ClinicalDocument xmlns="urn:hl7-org:v3"><component><nonXMLBody>\
+                <text mediaType="\(mediaType)" representation="B64">JVBERi0=</text></nonXMLBody></component></ClinicalDocument>
+                """.utf8)))
+        }
+        #expect(try format("application/pdf")?.code == "urn:ihe:iti:xds-sd:pdf:2008")
+        #expect(try format("text/plain")?.code == "urn:ihe:iti:xds-sd:text:2008")
+        #expect(try format("image/png") == nil)
+        #expect(XDSDocumentMetadata.levelOneFormat(of: try XMLDocument(bytes: try Self.labReport())) == nil)
+    }
+
     @Test func whatNeitherGivesIsReportedByName() throws {
         let payload = SinkPayload(body: Array("%PDF-1.4".utf8), contentType: "application/pdf", idempotencyKey: "k")
         let error = #expect(throws: XDSDocumentMetadata.Missing.self) { try XDSDocumentMetadata(payload: payload, settings: Self.settings) }
