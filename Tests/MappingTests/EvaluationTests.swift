@@ -120,4 +120,47 @@ import Testing
         #expect(first.id != other.id)
         #expect(first.id?.count == 36)
     }
+
+    @Test func aGroupNeverReadsASiblingGroupsSegments() throws {
+        // The second OBX has no NTE of its own: it must not get the first OBX's, nor a later one's.
+        let message = try HL7Message([
+            "MSH|^~\\&|LIS|LAB9|||20240105101500||ORU^R01|C1|P|2.5", "PID|1||L1", "OBR|1||F1|A^^LN", "NTE|1||order note",
+            "OBX|1|NM|a1^^LN||1", "NTE|1||first", "OBX|2|NM|a2^^LN||2", "OBX|3|NM|a3^^LN||3", "NTE|1||third",
+        ].joined(separator: "\r"))
+        let report = try report("""
+            map:
+              batteries:
+                each: OBR
+                observations: { each: OBX, code: { code: OBX-3.1 }, comment: NTE-3 }
+            """, message)
+        #expect(report.batteries[0].observations.map(\.comment) == ["first", "order note", "third"])
+    }
+
+    @Test func indexNumbersTheItemsOfAGroup() throws {
+        let report = try report("""
+            map:
+              batteries:
+                each: OBR
+                id: { value: { index: OBR } }
+                observations: { each: OBX, id: { value: { concat: [{ index: OBR }, { index: OBX }], separator: "." } } }
+              title: { index: OBR, default: none }
+            """)
+        #expect(report.batteries.map(\.id?.value) == ["1", "2", "3"])
+        #expect(report.batteries.map { $0.observations.map(\.id?.value) } == [["1.1", "1.2"], [], ["3.1", "3.2"]])
+        #expect(report.title == "none")
+    }
+
+    @Test func joinCollectsTheTextOfEveryGroupThatPasses() throws {
+        let message = try HL7Message([
+            "MSH|^~\\&|RIS|HRS|||20240105101500||ORU^R01|C1|P|2.5", "PID|1||L1", "OBR|1||F1|A^^LN",
+            "OBX|1|TX|t^^LN||Line one~Line two", "OBX|2|NM|n^^LN||5", "OBX|3|FT|t^^LN||Bold\\.br\\next",
+        ].joined(separator: "\r"))
+        let report = try report("""
+            map:
+              title: { join: { each: OBX, value: OBX-5, when: { path: OBX-2, in: [TX, FT] } } }
+              language: { join: { each: OBX, value: OBX-3.1 }, separator: "," }
+            """, message)
+        #expect(report.title == "Line one\nLine two\nBold\nnext")
+        #expect(report.language == "t,n,t")
+    }
 }

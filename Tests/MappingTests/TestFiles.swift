@@ -20,6 +20,9 @@ enum TestFiles {
         return URL(fileURLWithPath: path)
     }
 
+    /// Whether the shared corpus (and its CDA schema) is there; tests that need it say so when not.
+    static var hasCorpus: Bool { (try? corpus()) != nil }
+
     static func cdaSchemaPath() throws -> String {
         try corpus().appendingPathComponent("hl7-cda-core-2.0/schema/normative/infrastructure/cda/CDA.xsd").path
     }

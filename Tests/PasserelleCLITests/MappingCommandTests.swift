@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// `passerelle map` and `passerelle check` as scripts run them (DESIGN.md §7).
@@ -52,5 +55,49 @@ import Testing
         let result = try runPasserelle(["check", folder.path])
         #expect(result.status == 1)
         #expect(result.stdout == "\(folder.path)/bad.yaml:4:3: map.titel: unknown key 'titel' (did you mean 'title'?)\n")
+    }
+
+    static let ordonnances = ["omp-o09", "rde-o11"].map { (mapping: "\(mappings)/\($0)-to-ordonnance.yaml", fixture: "\(mappings)/fixtures/\($0)-ordonnance") }
+
+    @Test func mapToFHIRPrintsTheOrdonnanceBundle() throws {
+        for (mapping, fixture) in Self.ordonnances {
+            let result = try runPasserelle(["map", "--mapping", mapping, "--to", "fhir", fixture + ".hl7"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == (try String(contentsOfFile: fixture + ".expected.fhir.json", encoding: .utf8)))
+        }
+    }
+
+    /// The ePrescription stand-in takes each Bundle `passerelle map --to fhir` prints (its patients,
+    /// prescribers and products are in the seed), and a replay creates nothing.
+    @Test func theStandInAcceptsTheOrdonnanceBundlesOnce() async throws {
+        let sim = Process()
+        sim.executableURL = try passerelleExecutable()
+        sim.arguments = ["sim", "--port", "0", "--seed", Self.repository.appendingPathComponent("deploy/platform-sim/seed.json").path]
+        let out = Pipe()
+        sim.standardOutput = out
+        sim.standardError = FileHandle.nullDevice
+        try sim.run()
+        defer { sim.terminate(); sim.waitUntilExit() }
+        var banner = ""
+        while !banner.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        let base = try #require(banner.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+\//).map { String($0.output) }, "\(banner)")
+        for (mapping, fixture) in Self.ordonnances {
+            let bundle = try runPasserelle(["map", "--mapping", mapping, "--to", "fhir", fixture + ".hl7"])
+            for expected in ["201 Created", "200 OK"] {
+                var request = URLRequest(url: try #require(URL(string: base + "eprescription/Bundle")))
+                request.httpMethod = "POST"
+                request.setValue("application/fhir+json", forHTTPHeaderField: "Content-Type")
+                request.httpBody = Data(bundle.stdout.utf8)
+                let (body, response) = try await URLSession.shared.data(for: request)
+                #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: body, as: UTF8.self))")
+                let answer = try #require(JSONSerialization.jsonObject(with: body) as? [String: Any])
+                let statuses = (answer["entry"] as? [[String: Any]])?.compactMap { ($0["response"] as? [String: Any])?["status"] as? String }
+                #expect(statuses?.isEmpty == false && statuses?.allSatisfy { $0 == expected } == true, "\(fixture): \(answer)")
+            }
+        }
     }
 }
