@@ -2,7 +2,7 @@ import Hummingbird
 
 /// A fault to inject into one service's next requests, set through `POST /admin/faults`.
 public struct FaultRule: Sendable, Codable, Hashable {
-    /// The first path component of the service: `dsp`, `cre`, `eprescription`, `mpi`, `hpd`.
+    /// The first path component of the service: `dsp`, `cre`, `rcp`, `eprescription`, `mpi`, `hpd`.
     public var service: String
     /// Delay before answering, e.g. longer than a client's timeout to make it time out.
     public var latencyMs: Int?
@@ -44,7 +44,7 @@ actor FaultInjector {
 /// overview page are never faulted.
 struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
     let faults: FaultInjector
-    static var services: Set<String> { ["dsp", "cre", "eprescription", "mpi", "hpd"] }
+    static var services: Set<String> { ["dsp", "cre", "rcp", "eprescription", "mpi", "hpd"] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let service = request.uri.path.split(separator: "/").first.map(String.init) ?? ""

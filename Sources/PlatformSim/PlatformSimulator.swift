@@ -79,7 +79,7 @@ public struct PlatformSimulator: Sendable {
         let directory = Directory(seed: configuration.seed)
         let prescriptions = EPrescriptionService(seed: configuration.seed, store: store, logger: logger)
 
-        for service in ["dsp", "cre"] {
+        for service in XDSRegistry.services {
             let registry = XDSRegistry(service: service, seed: configuration.seed, store: store, schema: schema, logger: logger)
             router.post(RouterPath("/\(service)/ProvideAndRegisterDocumentSet-b")) { request, _ -> Response in
                 let answer = await registry.submit(contentType: request.headers[.contentType] ?? "",

@@ -4,7 +4,7 @@ import GRDB
 /// A document the DSP or the CRE registered.
 struct StoredDocument: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "document"
-    /// `dsp` or `cre`: each service is its own registry.
+    /// `dsp`, `cre` or `rcp`: each service is its own registry.
     var service: String
     var uniqueId: String
     /// The registry's reference, returned on every submission of the same uniqueId.

@@ -3,10 +3,13 @@ import Crypto
 import Foundation
 import Logging
 
-/// The document registry and repository of one service (DSP or CRE): checks a Provide-and-Register
-/// submission as the platform's registry would, stores it atomically, answers with a RegistryResponse.
+/// The document registry and repository of one service (DSP, CRE or RCP): checks a
+/// Provide-and-Register submission as the platform's registry would, stores it atomically,
+/// answers with a RegistryResponse.
 struct XDSRegistry: Sendable {
-    /// `dsp` or `cre`.
+    static let services = ["dsp", "cre", "rcp"]
+
+    /// One of `services`. The RCP's oncology cases also need their case id.
     let service: String
     let seed: SimSeed
     let store: SimStore
@@ -157,6 +160,9 @@ struct XDSRegistry: Sendable {
             fail("typeCode must be DT-nnnnn in code system \(PlatformOID.documentType)")
         }
         checkAuthors(entry, fail: fail)
+        if service == "rcp", !(entry.slots[XDS.referenceIdList] ?? []).contains(where: { $0.hasSuffix("^" + XDS.caseReferenceType) }) {
+            fail("an RCP submission needs the case id in referenceIdList (type \(XDS.caseReferenceType))")
+        }
         let hash = entry.slot("hash")?.lowercased() ?? ""
         let size = entry.slot("size").flatMap { Int($0) }
         if hash.wholeMatch(of: /[0-9a-f]{40}/) == nil { fail("hash missing or not a SHA-1 in hexadecimal") }

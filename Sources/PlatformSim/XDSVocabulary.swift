@@ -3,6 +3,9 @@
 /// Written here independently of the sink's copy on purpose: the stand-in checks what a client
 /// sends against the standard, so a wrong UUID on either side makes the tests fail.
 enum XDS {
+    static let referenceIdList = "urn:ihe:iti:xds:2013:referenceIdList"
+    /// The CXi type the RCP's case id is sent with in `referenceIdList`.
+    static let caseReferenceType = "urn:ihe:iti:xdw:2013:workflowInstanceId"
     enum Namespace {
         static let soap = "http://www.w3.org/2003/05/soap-envelope"
         static let addressing = "http://www.w3.org/2005/08/addressing"

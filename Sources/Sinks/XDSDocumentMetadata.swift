@@ -33,14 +33,13 @@ public struct XDSSourceSettings: Sendable, Hashable {
     }
 }
 
-/// The `SinkPayload.metadata` keys the XDS sink reads. Each overrides what the CDA header says;
-/// `typeCode` has no header equivalent and is required.
+/// The `SinkPayload.metadata` keys the XDS sink reads. Each overrides what the CDA header says.
 public enum XDSMetadataKey {
     /// The matricule (assigning authority 1.3.182.4.4); default: the header's recordTarget.
     public static let patientId = "patientId"
     /// A CX `id^^^&oid&ISO` of the institution's own id; default: the header's first local id.
     public static let sourcePatientId = "sourcePatientId"
-    /// `DT-nnnnn` (code system 1.3.182.5.9), from the route's `document_type`.
+    /// `DT-nnnnn` (code system 1.3.182.5.9); default: the header's `code/translation` in that system.
     public static let typeCode = "typeCode"
     /// `code` or `code^scheme` (default scheme LOINC); default: the header's `code`.
     public static let classCode = "classCode"
@@ -57,6 +56,9 @@ public enum XDSMetadataKey {
     public static let creationTime = "creationTime"
     public static let languageCode = "languageCode"
     public static let title = "title"
+    /// The oncology case (RCP): sent in `referenceIdList`, and the document's uniqueId is derived
+    /// from it, so the case is stored once however often it is sent.
+    public static let caseId = "caseId"
 }
 
 /// The DocumentEntry metadata of one document, resolved from the payload and its CDA header.
@@ -76,6 +78,8 @@ struct XDSDocumentMetadata: Sendable, Hashable {
     var languageCode: String
     var title: String?
     var mimeType: String
+    /// CXi values of the `referenceIdList` slot (the RCP's case id).
+    var referenceIds: [String]
     /// SHA-1 of the document, lowercase hexadecimal.
     var hash: String
     var size: Int
@@ -83,7 +87,13 @@ struct XDSDocumentMetadata: Sendable, Hashable {
     static let documentTypeSystem = "1.3.182.5.9"
     static let confidentialitySystem = "2.16.840.1.113883.5.25"
     static let xdLabFormat = XDSCode(code: "urn:ihe:lab:xd-lab:2008", scheme: "1.3.6.1.4.1.19376.1.2.3")
+    private static let headerType = try! XPathExpression(
+        "string(/hl7:ClinicalDocument/hl7:code/hl7:translation[@codeSystem='1.3.182.5.9']/@code)")
     private static let bodyMediaType = try! XPathExpression("string(/hl7:ClinicalDocument/hl7:component/hl7:nonXMLBody/hl7:text/@mediaType)")
+
+    static func headerTypeCode(of document: XMLDocument) -> String? {
+        (try? document.string(headerType)).flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// XDS-SD's format for a level-1 document, from the media type of its body (PDF or text).
     static func levelOneFormat(of document: XMLDocument) -> XDSCode? {
@@ -114,7 +124,7 @@ struct XDSDocumentMetadata: Sendable, Hashable {
             guard let root = id.root, let value = id.extension, ![OID.matricule, OID.dspPatient].contains(root) else { return nil }
             return "\(value)^^^&\(root)&ISO"
         }.first
-        let typeCode = require(meta[XDSMetadataKey.typeCode], "typeCode (DT-nnnnn)")
+        let typeCode = require(meta[XDSMetadataKey.typeCode] ?? document.flatMap(Self.headerTypeCode), "typeCode (DT-nnnnn)")
         let classCode = require(meta[XDSMetadataKey.classCode].map { Self.code($0, defaultScheme: OID.loinc) }
             ?? header?.code.flatMap { code in
                 code.code.map { XDSCode(code: $0, scheme: code.codeSystem ?? OID.loinc, displayName: code.displayName) }
@@ -129,7 +139,9 @@ struct XDSDocumentMetadata: Sendable, Hashable {
             throw Missing(problems: problems)
         }
 
-        uniqueId = Self.documentUniqueId(forKey: payload.idempotencyKey)
+        let caseId = meta[XDSMetadataKey.caseId]
+        uniqueId = Self.documentUniqueId(forKey: caseId.map { "rcp-case:\($0)" } ?? payload.idempotencyKey)
+        referenceIds = caseId.map { ["\($0)^^^&\(settings.sourceId)&ISO^\(XDS.caseReferenceType)"] } ?? []
         patientId = "\(patient)^^^&\(OID.matricule)&ISO"
         sourcePatientId = meta[XDSMetadataKey.sourcePatientId]
             ?? localId ?? patientId

@@ -94,6 +94,7 @@ private extension XMLWriter {
         slot("size", [String(metadata.size)])
         slot("languageCode", [metadata.languageCode])
         slot("sourcePatientId", [metadata.sourcePatientId])
+        if !metadata.referenceIds.isEmpty { slot("urn:ihe:iti:xds:2013:referenceIdList", metadata.referenceIds) }
         if let title = metadata.title { name(title) }
         start("rim:Classification")
         attribute("id", "urn:uuid:" + UUID().uuidString.lowercased())

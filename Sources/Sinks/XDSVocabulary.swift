@@ -18,6 +18,9 @@ enum XDS {
     static let submissionSetNode = "urn:uuid:a54d6aa5-d40d-43f9-88c5-b4633d873bdd"
     static let hasMember = "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember"
     static let success = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
+    /// The CXi type of an RCP case id in `urn:ihe:iti:xds:2013:referenceIdList` (the case is the
+    /// workflow the meeting documents belong to).
+    static let caseReferenceType = "urn:ihe:iti:xdw:2013:workflowInstanceId"
 
     enum DocumentEntry {
         static let author = "urn:uuid:93606bcf-9494-43ec-9b4e-a7748d1a838d"

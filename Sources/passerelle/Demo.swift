@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Kafka
+import Logging
 import PlatformSim
 import Routing
 import Synchronization
@@ -48,7 +49,10 @@ struct Demo: AsyncParsableCommand {
 
         let seedData: SimSeed
         do { seedData = try SimSeed(contentsOf: URL(fileURLWithPath: seed)) } catch { throw CommandFailure("cannot load the seed \(seed): \(error)") }
-        let simulator = try PlatformSimulator(.init(port: 0, databasePath: simDb, seed: seedData, schemaPath: schema))
+        // Quiet: the report says what the stand-in received, and stopping it logs a cancellation error.
+        var simLogger = Logger(label: "passerelle.sim")
+        simLogger.logLevel = .critical
+        let simulator = try PlatformSimulator(.init(port: 0, databasePath: simDb, seed: seedData, schemaPath: schema), logger: simLogger)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let simTask = Task { try await simulator.run { port in portSink.yield(port) } }
         var portIterator = ports.makeAsyncIterator()

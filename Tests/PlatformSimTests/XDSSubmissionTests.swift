@@ -30,6 +30,24 @@ import Testing
         }
     }
 
+    @Test func theRCPNeedsTheCaseIdAndStoresACaseOnce() async throws {
+        try await withSimulator { sim in
+            let rcp = XDSSink(name: "rcp", endpoint: sim.baseURL + "/rcp/ProvideAndRegisterDocumentSet-b",
+                              settings: RunningSimulator.source, client: sim.client)
+            let error = await #expect(throws: SinkError.self) { try await rcp.deliver(try Fixtures.labPayload()) }
+            #expect(error?.isTransient == false)
+            #expect(error?.reason.contains("needs the case id in referenceIdList") == true, "\(String(describing: error))")
+
+            // Two messages (two idempotency keys) about one case: the case is stored once.
+            let first = try await rcp.deliver(try Fixtures.labPayload(metadata: ["caseId": "ONC-2026-0042"]))
+            let again = try await rcp.deliver(try Fixtures.labPayload(metadata: ["caseId": "ONC-2026-0042"]))
+            #expect(!first.duplicate)
+            #expect(again.duplicate)
+            let received = try await sim.json("/admin/received")
+            #expect((received["documents"] as? [String: Int]) == ["rcp": 1])
+        }
+    }
+
     @Test func aWrongHashIsAPermanentRepositoryError() async throws {
         try await withSimulator { sim in
             let payload = try Fixtures.labPayload()
