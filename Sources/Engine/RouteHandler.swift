@@ -70,15 +70,11 @@ public struct RouteHandler: MessageHandler {
         for step in route.steps {
             switch step {
             case .validate(let loinc, let units):
-                let outcome = ObservationValidation(loinc: loinc, units: units).check(message, table: terminology?.current.loinc)
-                for finding in outcome.reported {
-                    logger.warning("validation finding", metadata: ["route": "\(route.name)", "rule": "\(finding.rule)",
-                                                                    "path": "\(finding.location?.path ?? "")"])
-                }
-                if !outcome.rejecting.isEmpty {
-                    let reasons = outcome.rejecting.map { "\($0.rule) at \($0.location?.path ?? "?")" + ($0.code.map { " (\($0))" } ?? "") }
-                    throw .permanent(step: "validate", reasons.joined(separator: "; ") + position)
-                }
+                try judge(ObservationValidation(loinc: loinc, units: units).check(message, table: terminology?.current.loinc),
+                          route: route, position: position)
+            case .validatePrescriptions(let medications, let positiveList):
+                try judge(PrescriptionValidation(medications: medications, positiveList: positiveList)
+                    .check(message, list: terminology?.current.medications), route: route, position: position)
             case .map(let name):
                 guard let plan = mappings[name] else { throw .permanent(step: "map:\(name)", "mapping is not loaded") }
                 do {
@@ -123,6 +119,18 @@ public struct RouteHandler: MessageHandler {
             } catch {
                 throw ProcessingFailure(error.isTransient ? .transient : .permanent, step: "sink:\(destination.sink)", reason: error.reason)
             }
+        }
+    }
+
+    /// Logs what is only reported (rule and path, never values) and rejects on the rest.
+    private func judge(_ outcome: ObservationValidation.Outcome, route: Route, position: String) throws(ProcessingFailure) {
+        for finding in outcome.reported {
+            logger.warning("validation finding", metadata: ["route": "\(route.name)", "rule": "\(finding.rule)",
+                                                            "path": "\(finding.location?.path ?? "")"])
+        }
+        if !outcome.rejecting.isEmpty {
+            let reasons = outcome.rejecting.map { "\($0.rule) at \($0.location?.path ?? "?")" + ($0.code.map { " (\($0))" } ?? "") }
+            throw .permanent(step: "validate", reasons.joined(separator: "; ") + position)
         }
     }
 

@@ -19,6 +19,15 @@ public struct ObservationValidation: Sendable {
         public var rejecting: [Finding] = []
         /// Findings that are only reported.
         public var reported: [Finding] = []
+
+        /// Files `finding` by the route's severity for its check: errors reject only where required.
+        mutating func add(_ finding: Finding, as severity: Route.Severity) {
+            switch severity {
+            case .off: break
+            case .required where finding.severity == .error: rejecting.append(finding)
+            case .required, .warn: reported.append(finding)
+            }
+        }
     }
 
     public func check(_ message: HL7Message, table: LOINCTable?) -> Outcome {
@@ -37,12 +46,7 @@ public struct ObservationValidation: Sendable {
                     LOINCVerdict.findings(for: code, table: nil, at: .init(path: codePath.description))
                 }
             for finding in findings {
-                let severity = finding.rule.hasPrefix("loinc.") ? loinc : units
-                switch severity {
-                case .off: continue
-                case .required where finding.severity == .error: outcome.rejecting.append(finding)
-                case .required, .warn: outcome.reported.append(finding)
-                }
+                outcome.add(finding, as: finding.rule.hasPrefix("loinc.") ? loinc : units)
             }
         }
         return outcome

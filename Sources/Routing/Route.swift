@@ -36,6 +36,8 @@ public struct Route: Sendable, Hashable {
 
     public enum Step: Sendable, Hashable {
         case validate(loinc: Severity, units: Severity)
+        /// The prescribed products of an OMP^O09 or RDE^O11 (see `PrescriptionValidation`).
+        case validatePrescriptions(medications: Severity, positiveList: Severity)
         /// A mapping of `Mappings/` (by file name without `.yaml`) to the canonical model.
         case map(mapping: String)
         /// The canonical model written as `cda` or `json`; needs a `map` before it.

@@ -81,7 +81,7 @@ public enum RouteLoader {
                 }
                 steps.append(.render(format: format))
             } else if let validateNode = step["validate"] {
-                let checks = try validateNode.mapping(allowed: ["loinc", "units"], context: "validate")
+                let checks = try validateNode.mapping(allowed: ["loinc", "units", "medications", "positive_list"], context: "validate")
                 func severity(_ key: String) throws(FileProblem) -> Route.Severity {
                     guard let node = checks[key] else { return .off }
                     let text = try node.string(key)
@@ -90,7 +90,13 @@ public enum RouteLoader {
                     }
                     return value
                 }
-                steps.append(.validate(loinc: try severity("loinc"), units: try severity("units")))
+                let prescriptionKeys = ["medications", "positive_list"]
+                if checks.keys.allSatisfy({ !prescriptionKeys.contains($0) }) || checks["loinc"] != nil || checks["units"] != nil {
+                    steps.append(.validate(loinc: try severity("loinc"), units: try severity("units")))
+                }
+                if prescriptionKeys.contains(where: { checks[$0] != nil }) {
+                    steps.append(.validatePrescriptions(medications: try severity("medications"), positiveList: try severity("positive_list")))
+                }
             }
         }
 

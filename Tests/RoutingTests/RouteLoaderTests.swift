@@ -40,7 +40,7 @@ import Testing
         (biology.replacingOccurrences(of: "  - validate: { loinc: required, units: warn }", with: "  - map: oru-to-xdlb"), 5, "map", "did you mean 'oru-to-xdlab'?"),
         (biology.replacingOccurrences(of: "match:", with: "matches:"), 3, "matches", "did you mean 'match'?"),
         (biology.replacingOccurrences(of: "  - validate: { loinc: required, units: warn }", with: "  - render: cda"), 5, "render", "needs a 'map' step before it"),
-        (biology.replacingOccurrences(of: "  - validate: { loinc: required, units: warn }", with: "  - map: oru-to-xdlab\n  - render: pdf"), 6, "render", "'pdf' is not one of cda, json"),
+        (biology.replacingOccurrences(of: "  - validate: { loinc: required, units: warn }", with: "  - map: oru-to-xdlab\n  - render: pdf"), 6, "render", "'pdf' is not one of cda, fhir, json"),
         ("route: x\nsource: [", 3, nil, "not valid YAML"),  // libyaml reports the end of the input
     ] as [(String, Int, String?, String)])
     func errorsNameTheLineAndKey(text: String, line: Int, key: String?, message: String) {
