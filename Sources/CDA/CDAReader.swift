@@ -4,6 +4,16 @@ public struct CDAReadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { message }
 }
 
+extension CDAReadError {
+    init(notClinicalDocument kind: CDADocumentKind) {
+        message = switch kind {
+        case .clinicalDocument: "not a CDA document"
+        case .fragment(let root): "not a CDA document: not a ClinicalDocument: root is <\(root)>, a fragment"
+        case .other(let root): "not a CDA document: root is <\(root)>, not a ClinicalDocument in \(XPathNamespaces.hl7)"
+        }
+    }
+}
+
 extension ClinicalDocument {
     /// Every `observation` under a section's entries that is not itself part of another
     /// observation: XD-LAB results, whether directly in the data-processing entry, in a battery
@@ -13,10 +23,8 @@ extension ClinicalDocument {
     /// Reads the header, the sections and, for XD-LAB reports, the results of `document`.
     /// Throws `CDAReadError` when the root is not `{urn:hl7-org:v3}ClinicalDocument`.
     public init(_ document: XMLDocument) throws(CDAReadError) {
-        guard let root = document.root, root.is("ClinicalDocument", namespace: XPathNamespaces.hl7) else {
-            let found = document.root.map { node in node.namespaceURI.map { "{\($0)}" + node.name } ?? node.name } ?? "nothing"
-            throw CDAReadError(message: "not a CDA document: the root element is \(found), not {\(XPathNamespaces.hl7)}ClinicalDocument")
-        }
+        let kind = CDADocumentKind(document)
+        guard kind == .clinicalDocument, let root = document.root else { throw CDAReadError(notClinicalDocument: kind) }
         id = root.hl7("id").map(InstanceIdentifier.init)
         realmCodes = root.hl7s("realmCode").compactMap { $0.attribute("code") }
         templateIds = root.hl7s("templateId").map(InstanceIdentifier.init)

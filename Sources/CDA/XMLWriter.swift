@@ -1,17 +1,32 @@
 /// A streaming XML writer: UTF-8 bytes appended as elements are started and ended, no tree.
 /// Text and attribute values are escaped; characters XML 1.0 cannot carry at all (most C0
-/// controls, U+FFFE, U+FFFF) become U+FFFD. Prefixes must be declared in scope before use, so
-/// the output is namespace-well-formed; the first misuse is kept and thrown by `finish()`.
+/// controls, U+FFFE, U+FFFF) become U+FFFD. Prefixes must be declared in scope before use and an
+/// attribute may appear once per element, so the output is namespace-well-formed; the first
+/// misuse is kept and thrown by `finish()`.
+///
+/// Rendering a document is a few hundred calls, each a few short strings, so the per-call cost is
+/// what counts: names are checked and values escaped on their UTF-8 bytes in one pass, plain runs
+/// are copied whole, and the output is a pointer into storage this writer owns, not an Array whose
+/// generic append costs more than the copy itself for strings of ten bytes.
 public struct XMLWriter {
-    private var output: [UInt8] = []
-    /// Open elements: the name, and how many namespace bindings the element declared.
-    private var open: [(name: String, bindings: Int)] = []
-    private var bindings: [(prefix: String, uri: String)] = [("xml", "http://www.w3.org/XML/1998/namespace")]
+    private var storage: Storage
+    private var count = 0
+    /// The open elements: where the name was written in the output (the end tag copies it from
+    /// there), and how many namespace bindings the element declared.
+    private var open: [(name: Range<Int>, bindings: Int)] = []
+    /// The declared prefixes in scope, back to back, and where each one ends (innermost last).
+    private var prefixes: [UInt8] = Array("xml".utf8)
+    private var prefixEnds: [Int] = [3]
+    /// The attribute names (namespace declarations included) of the open start tag, as ranges
+    /// of the output.
+    private var attributes: [Range<Int>] = []
     private var startTagIsOpen = false
     private var failure: XMLWriterError?
 
     public init(declaration: Bool = true, capacity: Int = 4096) {
-        output.reserveCapacity(capacity)
+        storage = Storage(capacity: max(capacity, 64))
+        open.reserveCapacity(32)
+        attributes.reserveCapacity(8)
         if declaration { append(#"<?xml version="1.0" encoding="UTF-8"?>"#) }
     }
 
@@ -19,31 +34,68 @@ public struct XMLWriter {
     /// (prefix → URI; the empty prefix is the default namespace).
     public mutating func start(_ name: String, namespaces: KeyValuePairs<String, String> = [:]) {
         guard failure == nil else { return }
+        makeUnique()
         closeStartTag()
-        guard Self.isQName(name) else { return fail(.invalidName(name)) }
-        append("<"); append(name)
-        for (prefix, uri) in namespaces {
-            guard prefix.isEmpty || Self.isQName(prefix) && !prefix.contains(":") else { return fail(.invalidName(prefix)) }
-            append(prefix.isEmpty ? " xmlns=\"" : " xmlns:\(prefix)=\""); escape(uri, inAttribute: true); append("\"")
-            bindings.append((prefix, uri))
+        let written = withBytes(of: name) { bytes -> (name: Range<Int>, prefixLength: Int)? in
+            guard let prefixLength = Self.prefixLength(ofQName: bytes) else { return nil }
+            append(UInt8(ascii: "<"))
+            append(bytes)
+            return (count - bytes.count..<count, prefixLength)
         }
-        open.append((name, namespaces.count))
+        guard let (nameRange, prefixLength) = written else { return fail(.invalidName(name)) }
+        open.append((nameRange, namespaces.count))
         startTagIsOpen = true
-        if let prefix = Self.prefix(of: name), !isBound(prefix) { fail(.undeclaredPrefix(prefix, in: name)) }
+        // popLast, not removeAll: the generic range removal costs more than the two or three pops.
+        while attributes.popLast() != nil {}
+        for (prefix, uri) in namespaces {
+            let misuse = withBytes(of: prefix) { bytes -> XMLWriterError? in
+                guard bytes.isEmpty || Self.prefixLength(ofQName: bytes) == 0 else { return .invalidName(prefix) }
+                let nameStart = count + 1
+                append(" xmlns")
+                if !bytes.isEmpty {
+                    append(UInt8(ascii: ":"))
+                    append(bytes)
+                }
+                guard noteAttribute(nameStart..<count) else { return .duplicateAttribute(string(at: nameStart..<count)) }
+                prefixes.append(contentsOf: bytes)
+                prefixEnds.append(prefixes.count)
+                return nil
+            }
+            if let misuse { return fail(misuse) }
+            append("=\"")
+            escape(uri, inAttribute: true)
+            append(UInt8(ascii: "\""))
+        }
+        if prefixLength > 0 {
+            let prefix = name.utf8.prefix(prefixLength)
+            if !isBound(prefix) { fail(.undeclaredPrefix(String(decoding: prefix, as: UTF8.self), in: name)) }
+        }
     }
 
     /// Adds an attribute to the element just started.
     public mutating func attribute(_ name: String, _ value: String) {
         guard failure == nil else { return }
         guard startTagIsOpen else { return fail(.attributeOutsideStartTag(name)) }
-        guard Self.isQName(name) else { return fail(.invalidName(name)) }
-        if let prefix = Self.prefix(of: name), !isBound(prefix) { return fail(.undeclaredPrefix(prefix, in: name)) }
-        append(" "); append(name); append("=\""); escape(value, inAttribute: true); append("\"")
+        makeUnique()
+        let misuse = withBytes(of: name) { bytes -> XMLWriterError? in
+            guard let prefixLength = Self.prefixLength(ofQName: bytes) else { return .invalidName(name) }
+            if prefixLength > 0 && !isBound(bytes[..<prefixLength]) {
+                return .undeclaredPrefix(String(decoding: bytes[..<prefixLength], as: UTF8.self), in: name)
+            }
+            append(UInt8(ascii: " "))
+            append(bytes)
+            return noteAttribute(count - bytes.count..<count) ? nil : .duplicateAttribute(name)
+        }
+        if let misuse { return fail(misuse) }
+        append("=\"")
+        escape(value, inAttribute: true)
+        append(UInt8(ascii: "\""))
     }
 
     public mutating func text(_ value: String) {
         guard failure == nil else { return }
         guard !open.isEmpty else { return fail(.textOutsideRoot) }
+        makeUnique()
         closeStartTag()
         escape(value, inAttribute: false)
     }
@@ -52,16 +104,26 @@ public struct XMLWriter {
     public mutating func end() {
         guard failure == nil else { return }
         guard let element = open.popLast() else { return fail(.unbalancedEnd) }
-        bindings.removeLast(element.bindings)
+        makeUnique()
+        if element.bindings > 0 {
+            prefixEnds.removeLast(element.bindings)
+            prefixes.removeLast(prefixes.count - prefixEnds[prefixEnds.count - 1])
+        }
         if startTagIsOpen {
             append("/>")
             startTagIsOpen = false
         } else {
-            append("</"); append(element.name); append(">")
+            append("</")
+            reserve(element.name.count)
+            (storage.bytes + count).initialize(from: storage.bytes + element.name.lowerBound, count: element.name.count)
+            count += element.name.count
+            append(UInt8(ascii: ">"))
         }
     }
 
-    /// `<name attributes…>text</name>`, omitting nil attributes.
+    /// `<name attributes…>text</name>`, omitting nil attributes. Inlinable so that the caller's
+    /// attribute literal is iterated in place rather than built as an array on the heap.
+    @inlinable
     public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String? = nil) {
         start(name)
         for case let (key, value?) in attributes { attribute(key, value) }
@@ -72,90 +134,181 @@ public struct XMLWriter {
     /// The document, once every element is closed.
     public consuming func finish() throws(XMLWriterError) -> [UInt8] {
         if let failure { throw failure }
-        if let element = open.last { throw .unclosed(element.name) }
-        return output
+        if let element = open.last { throw .unclosed(string(at: element.name)) }
+        return Array(UnsafeBufferPointer(start: storage.bytes, count: count))
     }
 
     private mutating func fail(_ error: XMLWriterError) { failure = failure ?? error }
 
     private mutating func closeStartTag() {
         if startTagIsOpen {
-            append(">")
+            append(UInt8(ascii: ">"))
             startTagIsOpen = false
         }
     }
 
-    private func isBound(_ prefix: String) -> Bool { bindings.contains { $0.prefix == prefix } }
+    /// Records an attribute name just written at `range` of the output; false if the start tag
+    /// already has it.
+    private mutating func noteAttribute(_ range: Range<Int>) -> Bool {
+        let bytes = storage.bytes
+        let name = UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count)
+        for other in attributes where other.count == range.count {
+            if name.elementsEqual(UnsafeBufferPointer(start: bytes + other.lowerBound, count: other.count)) { return false }
+        }
+        attributes.append(range)
+        return true
+    }
 
-    private mutating func append(_ text: String) { output.append(contentsOf: text.utf8) }
+    private func isBound(_ prefix: some Collection<UInt8>) -> Bool {
+        for index in prefixEnds.indices.reversed() {
+            let start = index == 0 ? 0 : prefixEnds[index - 1]
+            if prefixes[start..<prefixEnds[index]].elementsEqual(prefix) { return true }
+        }
+        return false
+    }
+
+    /// Copies of a writer share storage until one of them writes.
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(count, capacity: storage.capacity) }
+    }
+
+    private func string(at range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(start: storage.bytes + range.lowerBound, count: range.count), as: UTF8.self)
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > storage.capacity { grow(extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ extra: Int) {
+        storage = storage.copy(count, capacity: max(2 * storage.capacity, count + extra))
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage.bytes[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (storage.bytes + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
 
     private mutating func escape(_ text: String, inAttribute: Bool) {
-        var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                let replacement: StaticString?
-                var width = 1
-                switch byte {
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = inAttribute ? nil : "&gt;"
-                case UInt8(ascii: "\""): replacement = inAttribute ? "&quot;" : nil
-                // Kept as references so that attribute-value normalization and line-end
-                // handling give the reader back the same characters.
-                case 0x09: replacement = inAttribute ? "&#9;" : nil
-                case 0x0A: replacement = inAttribute ? "&#10;" : nil
-                case 0x0D: replacement = "&#13;"
-                case ..<0x20: replacement = "\u{FFFD}"
-                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
-                    replacement = "\u{FFFD}"
-                    width = 3
-                default: replacement = nil
-                }
-                if let replacement {
-                    output.append(contentsOf: bytes[runStart..<index])
-                    replacement.withUTF8Buffer { output.append(contentsOf: $0) }
-                    runStart = index + width
-                }
-                index += width
+        withBytes(of: text) { escape($0, inAttribute: inAttribute) }
+    }
+
+    private mutating func escape(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool) {
+        // Between space and '?', only " & < > may need a reference: one bit each, from 0x20.
+        let special: UInt32 = 1 << (0x22 - 0x20) | 1 << (0x26 - 0x20) | 1 << (0x3C - 0x20) | 1 << (0x3E - 0x20)
+        var runStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            // Above '?' only U+FFFE and U+FFFF need replacing, and both start with 0xEF.
+            let plain = byte >= 0x40 ? byte != 0xEF : byte >= 0x20 && special & 1 << (byte &- 0x20) == 0
+            if plain {
+                index += 1
+                continue
             }
-            output.append(contentsOf: bytes[runStart...])
-        }
-    }
-
-    private static func prefix(of name: String) -> String? {
-        name.firstIndex(of: ":").map { String(name[..<$0]) }
-    }
-
-    /// `local` or `prefix:local`, each part an XML name without colon. Non-ASCII letters are
-    /// accepted without the full Unicode name tables.
-    static func isQName(_ name: String) -> Bool {
-        var previous: UInt8 = UInt8(ascii: ":")
-        var colons = 0
-        for byte in name.utf8 {
+            let replacement: StaticString?
+            var width = 1
             switch byte {
-            case UInt8(ascii: ":"):
-                colons += 1
-                if previous == UInt8(ascii: ":") { return false }
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"), 0x80...:
-                break
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."):
-                if previous == UInt8(ascii: ":") { return false }
-            default:
-                return false
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = inAttribute ? nil : "&gt;"
+            case UInt8(ascii: "\""): replacement = inAttribute ? "&quot;" : nil
+            // Kept as references so that attribute-value normalization and line-end
+            // handling give the reader back the same characters.
+            case 0x09: replacement = inAttribute ? "&#9;" : nil
+            case 0x0A: replacement = inAttribute ? "&#10;" : nil
+            case 0x0D: replacement = "&#13;"
+            case ..<0x20: replacement = "\u{FFFD}"
+            case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
+                replacement = "\u{FFFD}"
+                width = 3
+            default: replacement = nil
             }
-            previous = byte
+            if let replacement {
+                append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                append(replacement)
+                runStart = index + width
+            }
+            index += width
         }
-        return colons <= 1 && previous != UInt8(ascii: ":")
+        append(UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
+
+    /// For `local` or `prefix:local`, each part an XML name without colon, the length of the
+    /// prefix (0 when there is none); nil for anything else. Non-ASCII letters are accepted
+    /// without the full Unicode name tables.
+    private static func prefixLength(ofQName name: UnsafeBufferPointer<UInt8>) -> Int? {
+        var colon = 0
+        var partStart = true
+        for (offset, byte) in name.enumerated() {
+            if byte &- UInt8(ascii: "a") < 26 {  // most names are lowercase letters
+                partStart = false
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"), 0x80...:
+                partStart = false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                if partStart { return nil }
+            case UInt8(ascii: ":"):
+                if partStart || colon > 0 { return nil }
+                colon = offset
+                partStart = true
+            default:
+                return nil
+            }
+        }
+        return partStart ? nil : colon
+    }
+
+    /// The output bytes; the writer keeps the count.
+    private final class Storage {
+        let bytes: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+
+        init(capacity: Int) {
+            bytes = .allocate(capacity: capacity)
+            self.capacity = capacity
+        }
+
+        func copy(_ count: Int, capacity: Int) -> Storage {
+            let copy = Storage(capacity: capacity)
+            copy.bytes.initialize(from: bytes, count: count)
+            return copy
+        }
+
+        deinit { bytes.deallocate() }
+    }
+}
+
+/// Calls `body` with the UTF-8 bytes of `string`, in place when it is stored contiguously.
+private func withBytes<Result>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+    var string = string
+    return string.withUTF8(body)
 }
 
 public enum XMLWriterError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidName(String)
     case undeclaredPrefix(String, in: String)
     case attributeOutsideStartTag(String)
+    case duplicateAttribute(String)
     case textOutsideRoot
     case unbalancedEnd
     case unclosed(String)
@@ -165,6 +318,7 @@ public enum XMLWriterError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidName(let name): "'\(name)' is not an XML name"
         case .undeclaredPrefix(let prefix, let name): "prefix '\(prefix)' of \(name) is not declared"
         case .attributeOutsideStartTag(let name): "attribute \(name) written after the element's content"
+        case .duplicateAttribute(let name): "attribute \(name) written twice on one element"
         case .textOutsideRoot: "text outside the document element"
         case .unbalancedEnd: "end() with no open element"
         case .unclosed(let name): "element \(name) is not closed"

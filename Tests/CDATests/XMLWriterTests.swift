@@ -67,3 +67,159 @@ import Testing
         #expect(throws: XMLWriterError.unbalancedEnd) { try extraEnd.finish() }
     }
 }
+
+@Suite struct XMLWriterEscapingTests {
+    /// Writes `value` as an attribute and as text, and reads both back through libxml2.
+    private func roundTrip(_ value: String) throws -> (attribute: String, text: String, bytes: [UInt8]) {
+        var writer = XMLWriter(declaration: false)
+        writer.start("a")
+        writer.attribute("v", value)
+        writer.text(value)
+        writer.end()
+        let bytes = try writer.finish()
+        let document = try XMLDocument(bytes: bytes)
+        return (try document.string(XPathExpression("/a/@v")), try document.string(XPathExpression("/a")), bytes)
+    }
+
+    @Test func controlCharactersXMLCannotCarryBecomeReplacementCharacters() throws {
+        let controls = (0..<0x20).filter { ![0x09, 0x0A, 0x0D].contains($0) }.map { String(UnicodeScalar(UInt8($0))) }.joined()
+        let expected = String(repeating: "\u{FFFD}", count: 29)
+        let read = try roundTrip("<" + controls + ">")
+        #expect(read.attribute == "<" + expected + ">")
+        #expect(read.text == "<" + expected + ">")
+    }
+
+    @Test func charactersXMLAllowsAreKeptAsTheyAre() throws {
+        // DEL, C1 controls, U+FFFD itself, the last characters before the non-characters, and
+        // characters beyond the BMP; apostrophes need nothing inside double quotes.
+        let allowed = "\u{7F}\u{85}\u{9F}\u{FFFD}\u{FFBE}\u{FFFC}\u{10FFFF}\u{E000}'é😀"
+        let read = try roundTrip(allowed)
+        #expect(read.attribute == allowed)
+        #expect(read.text == allowed)
+    }
+
+    @Test func nonCharactersAndUnpairedSurrogatesNeverReachTheOutput() throws {
+        // A String cannot hold an unpaired surrogate: decoding its UTF-8 form (ED A0 80) already
+        // gives replacement characters, which the writer copies; U+FFFE and U+FFFF it replaces.
+        let surrogate = String(decoding: [0x61, 0xED, 0xA0, 0x80, 0x62], as: UTF8.self)
+        let read = try roundTrip(surrogate + "\u{FFFE}\u{FFFF}")
+        #expect(!read.bytes.contains(0xED))
+        #expect(read.text == surrogate + "\u{FFFD}\u{FFFD}")
+        #expect(read.attribute == read.text)
+        #expect(read.text.unicodeScalars.allSatisfy { $0.value < 0xD800 || $0.value > 0xDFFF })
+    }
+
+    @Test func attributeValuesSurviveNormalization() throws {
+        // Quotes, markup, and white space that attribute-value normalization would otherwise
+        // turn into spaces (tab, line feed, carriage return, CRLF).
+        let value = #"a "b" 'c' <d> & e]]>"# + "\t\n\r\n\r f"
+        let read = try roundTrip(value)
+        #expect(read.attribute == value)
+        #expect(read.text == value)
+        let text = String(decoding: read.bytes, as: UTF8.self)
+        #expect(text.hasPrefix(#"<a v="a &quot;b&quot; 'c' &lt;d> &amp; e]]>&#9;&#10;&#13;&#10;&#13; f">"#))
+        #expect(text.contains(">a \"b\" 'c' &lt;d&gt; &amp; e]]&gt;\t\n&#13;\n&#13; f</a>"))
+    }
+
+    @Test func emptyAndLongValuesRoundTrip() throws {
+        #expect(try roundTrip("").attribute == "")
+        let long = String(repeating: "0123456789<>&\"é", count: 2_000)
+        let read = try roundTrip(long)
+        #expect(read.attribute == long)
+        #expect(read.text == long)
+    }
+
+    @Test func outputGrowsPastTheInitialCapacity() throws {
+        var writer = XMLWriter(declaration: false, capacity: 1)
+        writer.start("list")
+        for index in 0..<1_000 { writer.element("item", ["n": String(index)], text: "value \(index)") }
+        writer.end()
+        let document = try XMLDocument(bytes: try writer.finish())
+        #expect(try document.string(XPathExpression("count(/list/item)")) == "1000")
+        #expect(try document.string(XPathExpression("/list/item[1000]/@n")) == "999")
+    }
+
+    @Test func copiesOfAWriterAreIndependent() throws {
+        var first = XMLWriter(declaration: false)
+        first.start("a")
+        var second = first
+        first.element("b")
+        second.element("c")
+        first.end()
+        second.end()
+        #expect(String(decoding: try first.finish(), as: UTF8.self) == "<a><b/></a>")
+        #expect(String(decoding: try second.finish(), as: UTF8.self) == "<a><c/></a>")
+    }
+}
+
+@Suite struct XMLWriterNameTests {
+    @Test func duplicateAttributesAreRefused() {
+        var writer = XMLWriter()
+        writer.element("a", ["x": "1", "y": "2", "x": "3"])
+        #expect(throws: XMLWriterError.duplicateAttribute("x")) { try writer.finish() }
+
+        var declarations = XMLWriter()
+        declarations.start("a", namespaces: ["p": "urn:one", "p": "urn:two"])
+        declarations.end()
+        #expect(throws: XMLWriterError.duplicateAttribute("xmlns:p")) { try declarations.finish() }
+    }
+
+    @Test func sameLocalNameUnderTwoPrefixesIsNotADuplicate() throws {
+        var writer = XMLWriter(declaration: false)
+        writer.start("a", namespaces: ["p": "urn:one", "q": "urn:two"])
+        writer.attribute("p:x", "1")
+        writer.attribute("q:x", "2")
+        writer.attribute("x", "3")
+        writer.start("b")
+        writer.attribute("x", "4")  // a new element: its own attributes
+        writer.end()
+        writer.end()
+        #expect(String(decoding: try writer.finish(), as: UTF8.self)
+            == #"<a xmlns:p="urn:one" xmlns:q="urn:two" p:x="1" q:x="2" x="3"><b x="4"/></a>"#)
+    }
+
+    @Test func namesAreCheckedOnTheirBytes() {
+        for bad in ["", ":a", "a:", "a:b:c", "a::b", "-a", "a:1b", "a b", "a>", "a\"", "p:"] {
+            var writer = XMLWriter()
+            writer.start(bad)
+            writer.end()
+            #expect(throws: XMLWriterError.invalidName(bad)) { try writer.finish() }
+        }
+        var attribute = XMLWriter()
+        attribute.start("a")
+        attribute.attribute("b=", "c")
+        attribute.end()
+        #expect(throws: XMLWriterError.invalidName("b=")) { try attribute.finish() }
+
+        var prefix = XMLWriter()
+        prefix.start("a", namespaces: ["p:q": "urn:x"])
+        prefix.end()
+        #expect(throws: XMLWriterError.invalidName("p:q")) { try prefix.finish() }
+    }
+
+    @Test func goodNamesAndTheXMLPrefixAreAccepted() throws {
+        var writer = XMLWriter(declaration: false)
+        writer.start("Élément_1.x-y", namespaces: ["": "urn:d", "sdtc": XPathNamespaces.sdtc])
+        writer.element("sdtc:raceCode", ["xml:lang": "fr", "_a": "1"])
+        writer.end()
+        let bytes = try writer.finish()
+        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix(#"<sdtc:raceCode xml:lang="fr" _a="1"/></Élément_1.x-y>"#))
+        _ = try XMLDocument(bytes: bytes)
+    }
+
+    @Test func prefixDeclaredOnTheElementItselfMayNameIt() throws {
+        var writer = XMLWriter(declaration: false)
+        writer.start("s:a", namespaces: ["s": XPathNamespaces.sdtc])
+        writer.start("s:b")
+        writer.end()
+        writer.end()
+        #expect(String(decoding: try writer.finish(), as: UTF8.self) == #"<s:a xmlns:s="urn:hl7-org:sdtc"><s:b/></s:a>"#)
+    }
+
+    @Test func unclosedElementIsNamedInTheError() {
+        var writer = XMLWriter()
+        writer.start("outer")
+        writer.start("p:inner", namespaces: ["p": "urn:p"])
+        #expect(throws: XMLWriterError.unclosed("p:inner")) { try writer.finish() }
+    }
+}
