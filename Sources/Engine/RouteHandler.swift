@@ -114,6 +114,12 @@ public struct RouteHandler: MessageHandler {
             }
             var delivered = payload
             delivered.metadata.merge(destination.parameters) { _, parameter in parameter }
+            for (key, path) in destination.messageParameters {
+                guard let value = message.value(at: path), !value.isEmpty else {
+                    throw .permanent(step: "sink:\(destination.sink)", "parameter \(key): \(path) is empty\(position)")
+                }
+                delivered.metadata[key] = value
+            }
             do {
                 _ = try await sink.deliver(delivered)
             } catch {

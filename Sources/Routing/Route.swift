@@ -1,3 +1,5 @@
+import HL7v2
+
 /// A route: where messages come from, which it takes, what is done to them, where they go,
 /// and what happens when that fails. Loaded from `Routes/*.yaml`.
 public struct Route: Sendable, Hashable {
@@ -49,12 +51,16 @@ public struct Route: Sendable, Hashable {
 
     public struct Destination: Sendable, Hashable {
         public var sink: String
-        /// Sink parameters passed with the payload's metadata (e.g. `document_type: DT-00002`).
+        /// Sink parameters passed with the payload's metadata (e.g. `typeCode: DT-00002`).
         public var parameters: [String: String]
+        /// Parameters read from each message (`caseId: { path: TXA-12.1 }`); an empty value is a
+        /// permanent failure naming the parameter and the path.
+        public var messageParameters: [String: HL7Path]
 
-        public init(sink: String, parameters: [String: String] = [:]) {
+        public init(sink: String, parameters: [String: String] = [:], messageParameters: [String: HL7Path] = [:]) {
             self.sink = sink
             self.parameters = parameters
+            self.messageParameters = messageParameters
         }
     }
 

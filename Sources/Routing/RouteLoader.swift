@@ -1,5 +1,6 @@
 import Findings
 import Foundation
+import HL7v2
 
 /// Loads and checks route files. Everything that can be known before a message arrives is an
 /// error here: unknown keys, missing mappings, unknown sinks, two routes that can claim the same
@@ -105,15 +106,32 @@ public enum RouteLoader {
         for destinationNode in try toNode.sequence(context: "to") {
             var sink: String?
             var parameters: [String: String] = [:]
+            var messageParameters: [String: HL7Path] = [:]
             for (key, value) in try destinationNode.entries(context: "a destination") {
-                if key == "sink" { sink = try value.string(key) } else { parameters[key] = try value.string(key) }
+                if key == "sink" {
+                    sink = try value.string(key)
+                } else if case .mapping = value.node {
+                    let entries = try value.mapping(allowed: ["path"], context: "parameter '\(key)'")
+                    let pathNode = try entries.required("path", in: value, context: "parameter '\(key)'")
+                    do {
+                        messageParameters[key] = try HL7Path(try pathNode.string("path"))
+                    } catch let error as HL7Error {
+                        throw pathNode.problem("not an HL7 path: \(error.kind.rawValue)", key: "path")
+                    } catch let problem as FileProblem {
+                        throw problem
+                    } catch {
+                        throw pathNode.problem("not an HL7 path", key: "path")
+                    }
+                } else {
+                    parameters[key] = try value.string(key)
+                }
             }
             guard let sink else { throw destinationNode.problem("a destination needs 'sink'") }
             guard knownSinks.contains(sink) else {
                 let hint = closest(to: sink, among: Array(knownSinks)).map { "; did you mean '\($0)'?" } ?? ""
                 throw destinationNode.problem("no sink named '\(sink)' in the configuration\(hint)", key: "sink")
             }
-            destinations.append(Route.Destination(sink: sink, parameters: parameters))
+            destinations.append(Route.Destination(sink: sink, parameters: parameters, messageParameters: messageParameters))
         }
         guard !destinations.isEmpty else { throw toNode.problem("a route needs at least one destination", key: "to") }
 

@@ -230,7 +230,7 @@ struct DemoReport {
 
     func text(platform: String, deadLetterTopic: String, brokers: String) -> String {
         var lines: [String] = [""]
-        let byRoute = Dictionary(grouping: outcomes) { $0.letter?.route ?? $0.sample.route }
+        let byRoute = Dictionary(grouping: outcomes) { $0.sample.route }
         for route in byRoute.keys.sorted() {
             let entries = byRoute[route]!
             let dead = entries.filter { $0.letter != nil }.count
