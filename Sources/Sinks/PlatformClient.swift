@@ -77,6 +77,11 @@ public final class PlatformConnection: Sendable {
         EPrescriptionSink(name: name, baseURL: baseURL, client: client, timeout: requestTimeout)
     }
 
+    /// The MPI and HPD at `mpiURL` and `hpdURL` (FHIR bases), for enrichment.
+    public func directory(mpiURL: String, hpdURL: String, timeToLive: Duration = .seconds(300)) -> PlatformDirectory {
+        PlatformDirectory(mpiURL: mpiURL, hpdURL: hpdURL, client: client, timeout: requestTimeout, timeToLive: timeToLive)
+    }
+
     /// Call once every sink is done; the client refuses requests afterwards.
     public func shutdown() async {
         try? await client.shutdown()
