@@ -33,8 +33,44 @@ public struct XMLWriter {
     /// Starts element `name` (`prefix:local` or `local`), declaring `namespaces` on it
     /// (prefix → URI; the empty prefix is the default namespace).
     public mutating func start(_ name: String, namespaces: KeyValuePairs<String, String> = [:]) {
-        guard failure == nil else { return }
         makeUnique()
+        startElement(name, namespaces: namespaces)
+    }
+
+    /// Adds an attribute to the element just started.
+    public mutating func attribute(_ name: String, _ value: String) {
+        makeUnique()
+        writeAttribute(name, value)
+    }
+
+    public mutating func text(_ value: String) {
+        makeUnique()
+        writeText(value)
+    }
+
+    /// Ends the innermost open element (`<x/>` when it has no content).
+    public mutating func end() {
+        makeUnique()
+        endElement()
+    }
+
+    /// `<name attributes…>text</name>`, omitting nil attributes. Inlinable so that the caller's
+    /// attribute literal is iterated in place rather than built as an array on the heap; one
+    /// uniqueness check covers the whole element.
+    @inlinable
+    public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String? = nil) {
+        makeUnique()
+        startElement(name, namespaces: [:])
+        for case let (key, value?) in attributes { writeAttribute(key, value) }
+        if let text { writeText(text) }
+        endElement()
+    }
+
+    // The writing itself, for storage known to be this writer's alone.
+
+    @usableFromInline
+    mutating func startElement(_ name: String, namespaces: KeyValuePairs<String, String>) {
+        guard failure == nil else { return }
         closeStartTag()
         let written = withBytes(of: name) { bytes -> (name: Range<Int>, prefixLength: Int)? in
             guard let prefixLength = Self.prefixLength(ofQName: bytes) else { return nil }
@@ -72,11 +108,10 @@ public struct XMLWriter {
         }
     }
 
-    /// Adds an attribute to the element just started.
-    public mutating func attribute(_ name: String, _ value: String) {
+    @usableFromInline
+    mutating func writeAttribute(_ name: String, _ value: String) {
         guard failure == nil else { return }
         guard startTagIsOpen else { return fail(.attributeOutsideStartTag(name)) }
-        makeUnique()
         let misuse = withBytes(of: name) { bytes -> XMLWriterError? in
             guard let prefixLength = Self.prefixLength(ofQName: bytes) else { return .invalidName(name) }
             if prefixLength > 0 && !isBound(bytes[..<prefixLength]) {
@@ -92,19 +127,18 @@ public struct XMLWriter {
         append(UInt8(ascii: "\""))
     }
 
-    public mutating func text(_ value: String) {
+    @usableFromInline
+    mutating func writeText(_ value: String) {
         guard failure == nil else { return }
         guard !open.isEmpty else { return fail(.textOutsideRoot) }
-        makeUnique()
         closeStartTag()
         escape(value, inAttribute: false)
     }
 
-    /// Ends the innermost open element (`<x/>` when it has no content).
-    public mutating func end() {
+    @usableFromInline
+    mutating func endElement() {
         guard failure == nil else { return }
         guard let element = open.popLast() else { return fail(.unbalancedEnd) }
-        makeUnique()
         if element.bindings > 0 {
             prefixEnds.removeLast(element.bindings)
             prefixes.removeLast(prefixes.count - prefixEnds[prefixEnds.count - 1])
@@ -119,16 +153,6 @@ public struct XMLWriter {
             count += element.name.count
             append(UInt8(ascii: ">"))
         }
-    }
-
-    /// `<name attributes…>text</name>`, omitting nil attributes. Inlinable so that the caller's
-    /// attribute literal is iterated in place rather than built as an array on the heap.
-    @inlinable
-    public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String? = nil) {
-        start(name)
-        for case let (key, value?) in attributes { attribute(key, value) }
-        if let text { self.text(text) }
-        end()
     }
 
     /// The document, once every element is closed.
@@ -168,7 +192,8 @@ public struct XMLWriter {
     }
 
     /// Copies of a writer share storage until one of them writes.
-    private mutating func makeUnique() {
+    @usableFromInline
+    mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(count, capacity: storage.capacity) }
     }
 
@@ -257,10 +282,6 @@ public struct XMLWriter {
         var colon = 0
         var partStart = true
         for (offset, byte) in name.enumerated() {
-            if byte &- UInt8(ascii: "a") < 26 {  // most names are lowercase letters
-                partStart = false
-                continue
-            }
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"), 0x80...:
                 partStart = false
