@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "HL7v2", "CDA", "Findings"]),
         .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle", "Kafka", "KafkaTestSupport"]),
         // The shipped flows end to end: broker, engine, sinks and the platform stand-in.
-        .testTarget(name: "FlowTests", dependencies: ["Engine", "Routing", "PlatformSim", "Kafka", "KafkaTestSupport"]),
+        .testTarget(name: "FlowTests", dependencies: ["Engine", "Routing", "Sinks", "HL7v2", "PlatformSim", "Kafka", "KafkaTestSupport"]),
         .testTarget(
             name: "PlatformSimTests",
             dependencies: [

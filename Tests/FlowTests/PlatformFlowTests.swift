@@ -1,9 +1,11 @@
-import Engine
+@testable import Engine
 import Foundation
+import HL7v2
 import Kafka
 import KafkaTestSupport
 import PlatformSim
 import Routing
+import Sinks
 import Testing
 
 /// The hospital-biology flow end to end, as `passerelle run` assembles it from a configuration
@@ -186,5 +188,54 @@ import Testing
         try await deployment.stop(replay)
         #expect(try await deployment.documents() == 6)
         #expect(replay.engine.statistics.deadLettered == 0)
+    }
+}
+
+/// The `enrich: patient` step against the stand-in's MPI.
+@Suite struct PatientEnrichmentTests {
+    static func directory(_ port: Int) -> (PlatformConnection, PlatformDirectory) {
+        let connection = PlatformConnection(PlatformClientSettings(connectTimeout: .seconds(2), requestTimeout: .seconds(5)))
+        return (connection, connection.directory(mpiURL: "http://127.0.0.1:\(port)/mpi", hpdURL: "http://127.0.0.1:\(port)/hpd"))
+    }
+
+    static func message(_ pid3: String) throws -> HL7Message {
+        try HL7Message(Array("MSH|^~\\&|LABSYS|HRS|PASSERELLE|DSP|20261127081500+0100||ORU^R01|E1|P|2.5\rPID|1||\(pid3)||Test^Patient\r".utf8))
+    }
+
+    @Test func aLocalIdGainsTheMatriculeFromTheMPIOnce() async throws {
+        let seed = try SimSeed(contentsOf: PlatformFlowTests.root.appendingPathComponent("deploy/platform-sim/seed.json"))
+        let simulator = try PlatformSimulator(.init(port: 0, seed: seed))
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let simTask = Task { try await simulator.run { portSink.yield($0) } }
+        defer { simTask.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let (connection, directory) = Self.directory(try #require(await iterator.next()))
+        let enrichment = PatientEnrichment(directory: directory)
+
+        let local = try Self.message("X1^^^OTHER^PI~P-884212^^^HOSP&1.3.182.3.1.1.7.3&ISO")
+        let enriched = try await enrichment.enrich(local)
+        #expect(enriched.value(at: try HL7Path("PID-3[3].1")) == "1985031512345")
+        #expect(enriched.value(at: try HL7Path("PID-3[3].4.2")) == "1.3.182.4.4")
+        #expect(enriched.value(at: try HL7Path("PID-3[2].1")) == "P-884212", "the sender's ids stay as sent")
+        _ = try await enrichment.enrich(local)
+        #expect(directory.requestCount == 1)
+
+        // A message that has the matricule is left alone, without asking.
+        let complete = try Self.message("7000010105084^^^MAT&1.3.182.4.4&ISO")
+        #expect(try await enrichment.enrich(complete).serialize() == complete.serialize())
+        #expect(directory.requestCount == 1)
+
+        let unknown = await #expect(throws: ProcessingFailure.self) {
+            try await enrichment.enrich(try Self.message("P-000000^^^HOSP&1.3.182.3.1.1.7.3&ISO"))
+        }
+        #expect(unknown?.errorClass == .permanent)
+        #expect(unknown?.reason.contains("the MPI knows none") == true)
+
+        await simulator.inject(FaultRule(service: "mpi", status: 503))
+        let outage = await #expect(throws: ProcessingFailure.self) {
+            try await enrichment.enrich(try Self.message("P-884211^^^HOSP&1.3.182.3.1.1.7.3&ISO"))
+        }
+        #expect(outage?.errorClass == .transient)
+        await connection.shutdown()
     }
 }
