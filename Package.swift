@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
@@ -54,7 +55,7 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "Kafka", "Routing", "Sinks", "HL7v2", "Terminology", "Mapping", .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"), .product(name: "Metrics", package: "swift-metrics"),
             ]),
         // Route files: model, loader with file:line errors, matcher, validation step.
         .target(
@@ -91,7 +92,9 @@ let package = Package(
         // The Tansu broker that deploy/test starts, for every test target that needs Kafka.
         .target(name: "KafkaTestSupport", dependencies: ["Kafka"], path: "Tests/KafkaTestSupport"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "KafkaTestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Kafka", "KafkaTestSupport"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Kafka", "KafkaTestSupport", "Routing", "Sinks", "HL7v2", .product(name: "MetricsTestKit", package: "swift-metrics")]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HL7v2", "Terminology"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Kafka", "KafkaTestSupport", "CDA"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),

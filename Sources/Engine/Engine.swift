@@ -8,6 +8,12 @@ public struct EngineConfiguration: Sendable {
     /// Messages processed at once. Messages with the same key share a lane, so they are handled
     /// one after the other, in offset order; keyless messages share their partition's lane.
     public var lanes: Int
+    /// Messages of one lane handed to their sinks and not yet acknowledged. A lane starts its
+    /// next message once the previous one is handed off (a Kafka send enqueued), so throughput
+    /// is not lanes ÷ acknowledgement latency; hand-off order keeps per-key order, since the
+    /// producer keeps send order per partition. 1 waits for each acknowledgement, which keeps
+    /// order even when a delivery fails after later messages of its key were sent.
+    public var pipelineDepth: Int
     public var deadLetterTopic: String
     public var retry: RetryPolicy
     /// How often finished offsets are committed.
@@ -16,10 +22,12 @@ public struct EngineConfiguration: Sendable {
     /// abandoned uncommitted, to be processed again by whoever next owns the partition.
     public var drainDeadline: Duration
 
-    public init(lanes: Int = 8, deadLetterTopic: String, retry: RetryPolicy = RetryPolicy(),
+    public init(lanes: Int = 8, pipelineDepth: Int = 64, deadLetterTopic: String, retry: RetryPolicy = RetryPolicy(),
                 commitInterval: Duration = .milliseconds(200), drainDeadline: Duration = .seconds(30)) {
         precondition(lanes >= 1, "at least one lane")
+        precondition(pipelineDepth >= 1, "at least one message in flight per lane")
         self.lanes = lanes
+        self.pipelineDepth = pipelineDepth
         self.deadLetterTopic = deadLetterTopic
         self.retry = retry
         self.commitInterval = commitInterval
@@ -33,6 +41,7 @@ public struct EngineStatistics: Sendable, Hashable {
     public var retries = 0
     public var deadLettered = 0
     public var commits = 0
+    public var replies = 0
 }
 
 /// The runtime: consumes, hands each message to the handler in its lane, retries transient
@@ -49,16 +58,19 @@ public final class Engine: Sendable {
     private let logger: Logger
     private let dispatcher = Mutex<(task: Task<(any Error)?, Never>?, stopping: Bool)>((nil, false))
     private let counters = Mutex(EngineStatistics())
+    private let metrics: EngineMetrics
 
     /// - Parameters:
     ///   - consumer: subscribed to the route sources; the engine closes it when it stops.
-    ///   - producer: publishes dead letters; it stays open (the caller owns it).
+    ///   - producer: publishes dead letters and replies; it stays open (the caller owns it).
     public init(consumer: KafkaConsumer, producer: KafkaProducer, handler: any MessageHandler,
-                configuration: EngineConfiguration, logger: Logger = Logger(label: "passerelle.engine")) {
+                configuration: EngineConfiguration, metrics: EngineMetrics = EngineMetrics(),
+                logger: Logger = Logger(label: "passerelle.engine")) {
         self.consumer = consumer
         self.producer = producer
         self.handler = handler
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -123,7 +135,7 @@ public final class Engine: Sendable {
         await withTaskGroup(of: LaneEvent.self) { group in
             for lane in lanes {
                 group.addTask {
-                    for await message in lane { await self.process(message) }
+                    await self.run(lane)
                     return .drained
                 }
             }
@@ -154,6 +166,22 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Processes a lane's messages in order, each started once the one before it is handed off
+    /// to its sinks: an immediate task runs synchronously up to its first suspension.
+    private func run(_ lane: AsyncChannel<KafkaMessage>) async {
+        await withTaskGroup(of: Void.self) { window in
+            var inFlight = 0
+            for await message in lane {
+                if inFlight == configuration.pipelineDepth {
+                    await window.next()
+                    inFlight -= 1
+                }
+                window.addImmediateTask { await self.process(message) }
+                inFlight += 1
+            }
+        }
+    }
+
     private func lane(of message: KafkaMessage, among count: Int) -> Int {
         guard let key = message.key else { return Int(message.partition) % count }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs and processes
@@ -165,16 +193,23 @@ public final class Engine: Sendable {
     }
 
     private func process(_ message: KafkaMessage) async {
+        let received = ContinuousClock.now
         var random = SystemRandomNumberGenerator()
         var attempt = 0
+        let handler = self.handler.current
         let route = handler.route(for: message)
+        let routeMetrics = metrics.route(route)
+        routeMetrics.received.increment()
         let retry = handler.retryPolicy(for: message) ?? configuration.retry
         while true {
             attempt += 1
             do {
                 try await handler.handle(message)
+                guard await publishReplies(to: message, by: handler, failure: nil, metrics: routeMetrics) else { return }
                 tracker.finished(message)
                 counters.withLock { $0.processed += 1 }
+                routeMetrics.delivered.increment()
+                routeMetrics.latency.record(duration: ContinuousClock.now - received)
                 return
             } catch {
                 let where_: Logger.Metadata = [
@@ -184,6 +219,7 @@ public final class Engine: Sendable {
                 if error.errorClass == .transient, attempt < retry.attempts {
                     logger.warning("transient failure, retrying: \(error.reason)", metadata: where_)
                     counters.withLock { $0.retries += 1 }
+                    routeMetrics.retried.increment()
                     do {
                         try await Task.sleep(for: retry.delay(afterAttempt: attempt, using: &random))
                     } catch {
@@ -192,19 +228,32 @@ public final class Engine: Sendable {
                     continue
                 }
                 logger.error("dead-lettering: \(error.reason)", metadata: where_)
-                guard await deadLetter(message, route: route, failure: error, attempts: attempt) else { return }
+                let letter = KafkaRecord.deadLetter(of: message, topic: configuration.deadLetterTopic, route: route,
+                                                    failure: error, attempts: attempt, at: Date())
+                guard await publish(letter, what: "dead letter"),
+                      await publishReplies(to: message, by: handler, failure: error, metrics: routeMetrics) else { return }
                 tracker.finished(message)
                 counters.withLock { $0.deadLettered += 1 }
+                routeMetrics.deadLettered.increment()
+                routeMetrics.latency.record(duration: ContinuousClock.now - received)
                 return
             }
         }
     }
 
-    /// Publishes the dead letter, retrying until the broker takes it: a failure must not be lost
-    /// either. Returns false only when abandoned at the drain deadline.
-    private func deadLetter(_ message: KafkaMessage, route: String, failure: ProcessingFailure, attempts: Int) async -> Bool {
-        let record = KafkaRecord.deadLetter(of: message, topic: configuration.deadLetterTopic, route: route,
-                                            failure: failure, attempts: attempts, at: Date())
+    private func publishReplies(to message: KafkaMessage, by handler: any MessageHandler, failure: ProcessingFailure?,
+                                metrics: EngineMetrics.Route) async -> Bool {
+        for reply in handler.replies(to: message, failure: failure) {
+            guard await publish(reply, what: "reply") else { return false }
+            counters.withLock { $0.replies += 1 }
+            metrics.replies.increment()
+        }
+        return true
+    }
+
+    /// Publishes a dead letter or reply, retrying until the broker takes it: a failure must not
+    /// be lost either. Returns false only when abandoned at the drain deadline.
+    private func publish(_ record: KafkaRecord, what: String) async -> Bool {
         var random = SystemRandomNumberGenerator()
         var attempt = 0
         while !Task.isCancelled {
@@ -213,7 +262,7 @@ public final class Engine: Sendable {
                 try await producer.send(record)
                 return true
             } catch {
-                logger.error("dead-letter topic unavailable, retrying", metadata: ["error": "\(error)"])
+                logger.error("\(what) topic unavailable, retrying", metadata: ["topic": "\(record.topic)", "error": "\(error)"])
                 try? await Task.sleep(for: configuration.retry.delay(afterAttempt: min(attempt, 8), using: &random))
             }
         }

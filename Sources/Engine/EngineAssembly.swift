@@ -4,6 +4,7 @@ import Logging
 import Mapping
 import Routing
 import Sinks
+import Synchronization
 import Terminology
 
 /// A configuration problem found while assembling the engine, worded for the operator.
@@ -20,9 +21,17 @@ public struct RouteCatalog: Sendable {
     public let mappings: [String: MappingPlan]
     public let terminology: TerminologyStore?
 
-    /// Every problem is an error naming its file (and line, for routes and mappings).
+    public init(routes: [Route], mappings: [String: MappingPlan], terminology: TerminologyStore?) {
+        self.routes = routes
+        self.mappings = mappings
+        self.terminology = terminology
+    }
+
+    /// Every problem is an error naming its file (and line, for routes and mappings); all the
+    /// problems of all the files are reported together, one per line.
+    /// - Parameter knownSinks: the configured sink names; nil accepts any (fixture tests).
     public static func load(routesDirectory: String, mappingsDirectory: String, terminologyDirectory: String?,
-                            knownSinks: Set<String>) throws(EngineSetupError) -> RouteCatalog {
+                            knownSinks: Set<String>?) throws(EngineSetupError) -> RouteCatalog {
         let terminology: TerminologyStore?
         do {
             terminology = try terminologyDirectory.map { try TerminologyStore(loading: URL(fileURLWithPath: $0)) }
@@ -32,20 +41,24 @@ public struct RouteCatalog: Sendable {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: mappingsDirectory)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
         var mappings: [String: MappingPlan] = [:]
+        var problems: [String] = []
         for file in files {
             do {
                 mappings[String(file.dropLast(5))] = try MappingPlan.load(
                     contentsOf: URL(fileURLWithPath: mappingsDirectory).appendingPathComponent(file))
             } catch {
-                throw EngineSetupError("\(error)")
+                problems.append("\(error)")
             }
         }
-        let routes: [Route]
+        var routes: [Route] = []
         do {
-            routes = try RouteLoader.load(directory: routesDirectory, knownSinks: knownSinks, knownMappings: Set(mappings.keys))
+            // A mapping that failed is reported once, above, not again by each route using it.
+            routes = try RouteLoader.load(directory: routesDirectory, knownSinks: knownSinks,
+                                          knownMappings: Set(files.map { String($0.dropLast(5)) }))
         } catch {
-            throw EngineSetupError("\(error)")
+            problems.append(error.description)
         }
+        guard problems.isEmpty else { throw EngineSetupError(problems.joined(separator: "\n")) }
         guard !routes.isEmpty else { throw EngineSetupError("no route in \(routesDirectory)") }
         return RouteCatalog(routes: routes, mappings: mappings, terminology: terminology)
     }
@@ -55,22 +68,40 @@ public struct RouteCatalog: Sendable {
 /// (sharing one producer and one platform HTTP client), the route handler and the engine.
 public final class EngineAssembly: Sendable {
     public let settings: EngineSettings
-    public let catalog: RouteCatalog
-    public let handler: RouteHandler
-    /// The librdkafka properties of both the producer and the consumer.
+    /// The routes in force; `reload` replaces them.
+    public let handler: LiveRoutes
+    public let metrics: EngineMetrics
+    /// The librdkafka properties both clients share (brokers, TLS, SASL), for other clients of
+    /// the same cluster (admin, tools).
     public let kafka: KafkaConfiguration
+    /// The librdkafka properties of the producer and of the consumer.
+    public let producerConfiguration: KafkaConfiguration
+    public let consumerConfiguration: KafkaConfiguration
     private let producer: KafkaProducer
     private let platform: PlatformConnection?
+    private let sinks: [String: any Sink]
+    private let loaded: Mutex<RouteCatalog>
 
-    public init(settings: EngineSettings) throws {
+    /// Batches fill for up to 5 ms while the engine's pipelined lanes keep sends in flight.
+    static let producerDefaults = ["linger.ms": "5"]
+    /// Consumer defaults that bound librdkafka's own prefetch queue (64 MB or 100,000 messages
+    /// by default), which is most of the memory under a large backlog.
+    static let consumerDefaults = ["queued.max.messages.kbytes": "16384", "queued.min.messages": "10000"]
+
+    public var catalog: RouteCatalog { loaded.withLock { $0 } }
+
+    public init(settings: EngineSettings, metrics: EngineMetrics = EngineMetrics()) throws {
         self.settings = settings
-        catalog = try RouteCatalog.load(
-            routesDirectory: settings.routesDirectory, mappingsDirectory: settings.mappingsDirectory,
-            terminologyDirectory: settings.terminologyDirectory, knownSinks: Set(settings.sinks.keys))
+        self.metrics = metrics
+        let catalog = try Self.loadCatalog(settings)
         var kafka = KafkaConfiguration(bootstrapServers: settings.bootstrapServers, settings.kafkaProperties)
         kafka["client.id"] = kafka["client.id"] ?? "passerelle"
         self.kafka = kafka
-        let producer = try KafkaProducer(configuration: kafka)
+        producerConfiguration = KafkaConfiguration(
+            Self.producerDefaults.merging(kafka.properties) { _, own in own }.merging(settings.producerProperties) { _, own in own })
+        consumerConfiguration = KafkaConfiguration(
+            Self.consumerDefaults.merging(kafka.properties) { _, own in own }.merging(settings.consumerProperties) { _, own in own })
+        let producer = try KafkaProducer(configuration: producerConfiguration)
         let needsPlatform = settings.sinks.values.contains { sink in
             switch sink {
             case .xds, .ePrescription: true
@@ -100,16 +131,40 @@ public final class EngineAssembly: Sendable {
         }
         self.producer = producer
         self.platform = platform
-        handler = RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings, terminology: catalog.terminology)
+        self.sinks = sinks
+        loaded = Mutex(catalog)
+        handler = LiveRoutes(RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
+                                          terminology: catalog.terminology, metrics: metrics))
+    }
+
+    private static func loadCatalog(_ settings: EngineSettings) throws(EngineSetupError) -> RouteCatalog {
+        try RouteCatalog.load(
+            routesDirectory: settings.routesDirectory, mappingsDirectory: settings.mappingsDirectory,
+            terminologyDirectory: settings.terminologyDirectory, knownSinks: Set(settings.sinks.keys))
+    }
+
+    /// Loads the routes, mappings and terminology again and, if they check, swaps them in for
+    /// the messages that start from now on. On any error the routes in force stay.
+    /// Sinks, topics and the rest of the configuration file need a restart.
+    @discardableResult
+    public func reload() throws(EngineSetupError) -> RouteCatalog {
+        let catalog = try Self.loadCatalog(settings)
+        try handler.replace(with: RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
+                                               terminology: catalog.terminology, metrics: metrics))
+        loaded.withLock { $0 = catalog }
+        return catalog
     }
 
     /// A consumer in the configured group, subscribed to the routes' topics, and the engine on it.
     public func makeEngine(logger: Logger = Logger(label: "passerelle.engine")) throws -> Engine {
-        let consumer = try KafkaConsumer(configuration: kafka, groupID: settings.group, topics: handler.topics)
-        return Engine(consumer: consumer, producer: producer, handler: handler,
-                      configuration: EngineConfiguration(lanes: settings.lanes, deadLetterTopic: settings.deadLetterTopic,
-                                                         drainDeadline: .seconds(settings.drainDeadlineSeconds)),
-                      logger: logger)
+        let configuration = EngineConfiguration(
+            lanes: settings.lanes, pipelineDepth: settings.pipeline, deadLetterTopic: settings.deadLetterTopic,
+            drainDeadline: .seconds(settings.drainDeadlineSeconds))
+        // Room for a second round of every lane's pipeline, so that lanes rarely wait for a fetch.
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, groupID: settings.group, topics: handler.topics,
+                                         bufferCapacity: max(256, settings.lanes * settings.pipeline))
+        return Engine(consumer: consumer, producer: producer, handler: handler, configuration: configuration,
+                      metrics: metrics, logger: logger)
     }
 
     /// Flushes the producer and closes the platform client; call after the engine has stopped.

@@ -1,3 +1,4 @@
+import Foundation
 import HL7v2
 import Kafka
 import Logging
@@ -14,31 +15,46 @@ public struct RouteHandler: MessageHandler {
     private let sinks: [String: any Sink]
     private let mappings: [String: MappingPlan]
     private let terminology: TerminologyStore?
+    private let metrics: EngineMetrics
     private let logger: Logger
 
     /// - Parameter mappings: compiled mappings by file name without `.yaml`.
     public init(routes: [Route], sinks: [String: any Sink], mappings: [String: MappingPlan], terminology: TerminologyStore?,
-                logger: Logger = Logger(label: "passerelle.routes")) {
+                metrics: EngineMetrics = EngineMetrics(), logger: Logger = Logger(label: "passerelle.routes")) {
         table = RouteTable(routes)
         self.sinks = sinks
         self.mappings = mappings
         self.terminology = terminology
+        self.metrics = metrics
         self.logger = logger
     }
 
     public var topics: [String] { table.topics }
 
     public func route(for message: KafkaMessage) -> String {
-        let routes = table.routes(for: message.topic)
-        return routes.count == 1 ? routes[0].name : "(\(message.topic))"
+        matchedRoute(for: message)?.name ?? "(\(message.topic))"
     }
 
     public func retryPolicy(for message: KafkaMessage) -> RetryPolicy? {
-        let routes = table.routes(for: message.topic)
-        guard routes.count == 1 else { return nil }
-        let policy = routes[0].onError
+        guard let policy = matchedRoute(for: message)?.onError else { return nil }
         return RetryPolicy(attempts: policy.attempts, initialBackoff: .milliseconds(policy.initialBackoffMilliseconds),
                            maxBackoff: .milliseconds(policy.maxBackoffMilliseconds))
+    }
+
+    /// The topic's only route; when several read it, the one its (first) message matches.
+    private func matchedRoute(for message: KafkaMessage) -> Route? {
+        let routes = table.routes(for: message.topic)
+        guard routes.count > 1 else { return routes.first }
+        guard let first = try? parse(message, as: routes[0].format).first else { return nil }
+        return table.route(for: message.topic, facts: MessageFacts(first, headers: Self.headers(of: message)))
+    }
+
+    private func parse(_ message: KafkaMessage, as format: Route.Format) throws(HL7Error) -> [HL7Message] {
+        format == .hl7v2Batch ? try HL7Stream.messages(in: message.value) : [try HL7Message(message.value)]
+    }
+
+    private static func headers(of message: KafkaMessage) -> [String: String] {
+        Dictionary(message.headers.compactMap { header in header.stringValue.map { (header.key, $0) } }) { _, last in last }
     }
 
     public func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {
@@ -48,11 +64,11 @@ public struct RouteHandler: MessageHandler {
         }
         let parsed: [HL7Message]
         do {
-            parsed = format == .hl7v2Batch ? try HL7Stream.messages(in: message.value) : [try HL7Message(message.value)]
+            parsed = try parse(message, as: format)
         } catch {
             throw .permanent(step: "parse", Self.describe(error))
         }
-        let headers = Dictionary(message.headers.compactMap { header in header.stringValue.map { (header.key, $0) } }) { _, last in last }
+        let headers = Self.headers(of: message)
         for (index, hl7) in parsed.enumerated() {
             let facts = MessageFacts(hl7, headers: headers)
             let position = parsed.count > 1 ? " (message \(index + 1) of the batch)" : ""
@@ -108,6 +124,7 @@ public struct RouteHandler: MessageHandler {
         let payload = SinkPayload(
             body: body, contentType: contentType,
             idempotencyKey: "\(route.name):\(facts.sendingFacility):\(message.controlID)")
+        var deliveries: [(sink: any Sink, payload: SinkPayload)] = []
         for destination in route.destinations {
             guard let sink = sinks[destination.sink] else {
                 throw .permanent(step: "sink:\(destination.sink)", "sink is not configured")
@@ -120,12 +137,81 @@ public struct RouteHandler: MessageHandler {
                 }
                 delivered.metadata[key] = value
             }
-            do {
-                _ = try await sink.deliver(delivered)
-            } catch {
-                throw ProcessingFailure(error.isTransient ? .transient : .permanent, step: "sink:\(destination.sink)", reason: error.reason)
-            }
+            deliveries.append((sink, delivered))
         }
+        // Every sink gets the payload at once, each handed off (synchronously, in order) before
+        // the first wait: see MessageHandler. The first failing destination's error is reported;
+        // a retry delivers to all again, which idempotent sinks absorb.
+        let failure = await withTaskGroup(of: (Int, ProcessingFailure?).self) { group in
+            for (index, delivery) in deliveries.enumerated() {
+                group.addImmediateTask { (index, await self.deliver(delivery.payload, to: delivery.sink)) }
+            }
+            var first: (index: Int, failure: ProcessingFailure)?
+            for await case (let index, let failure?) in group where index < first?.index ?? .max {
+                first = (index, failure)
+            }
+            return first?.failure
+        }
+        if let failure { throw failure }
+    }
+
+    private func deliver(_ payload: SinkPayload, to sink: any Sink) async -> ProcessingFailure? {
+        let metrics = self.metrics.sink(sink.name)
+        let start = ContinuousClock.now
+        do {
+            _ = try await sink.deliver(payload)
+            metrics.delivered.increment()
+            metrics.latency.record(duration: ContinuousClock.now - start)
+            return nil
+        } catch {
+            metrics.failed.increment()
+            return ProcessingFailure(error.isTransient ? .transient : .permanent, step: "sink:\(sink.name)", reason: error.reason)
+        }
+    }
+
+    /// The HL7 acknowledgment of each message of a route with a reply topic, keyed like the
+    /// input: AA when delivered; when dead-lettered AR if no route takes it, else AE, with an
+    /// ERR naming the step and reason (which never carry patient data). A message that does
+    /// not parse has no header to answer, and a sender that asked for none (MSH-16) gets none.
+    public func replies(to message: KafkaMessage, failure: ProcessingFailure?) -> [KafkaRecord] {
+        let routes = table.routes(for: message.topic)
+        let replyTopics = Set(routes.compactMap(\.onError.replyTopic))
+        guard !replyTopics.isEmpty, let format = routes.first?.format,
+              let parsed = try? parse(message, as: format) else { return [] }
+        let headers = Self.headers(of: message)
+        // An unrouted message is answered on the reply topic of the topic's routes, if they all name the same one.
+        let unrouted = replyTopics.count == 1 && routes.allSatisfy { $0.onError.replyTopic != nil } ? replyTopics.first : nil
+        return parsed.compactMap { hl7 -> KafkaRecord? in
+            let route = table.route(for: message.topic, facts: MessageFacts(hl7, headers: headers))
+            guard let topic = route == nil ? unrouted : route?.onError.replyTopic else { return nil }
+            let code: AcknowledgmentCode = failure == nil ? .applicationAccept : failure?.step == "route" ? .applicationReject : .applicationError
+            guard hl7.wantsAcknowledgment(code),
+                  let ack = try? hl7.acknowledgment(code, text: failure.map { "\($0.step): \($0.reason)" },
+                                                    errorCode: failure?.step == "route" ? "200" : "207",
+                                                    controlID: Self.newControlID(), timestamp: Self.timestamp(Date()))
+            else { return nil }
+            return KafkaRecord(topic: topic, key: message.key, value: ack.serialize(terminateLastSegment: true), headers: [
+                KafkaHeader(key: "content-type", value: "x-application/hl7-v2+er7"),
+                KafkaHeader(key: DeadLetterHeader.route, value: route?.name ?? "(\(message.topic))"),
+                KafkaHeader(key: DeadLetterHeader.sourceTopic, value: message.topic),
+                KafkaHeader(key: DeadLetterHeader.sourcePartition, value: String(message.partition)),
+                KafkaHeader(key: DeadLetterHeader.sourceOffset, value: String(message.offset)),
+            ])
+        }
+    }
+
+    /// 20 characters, MSH-10's limit, unique enough to never repeat.
+    static func newControlID() -> String {
+        "PA" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(18)
+    }
+
+    /// HL7 DTM in UTC: `YYYYMMDDHHMMSS+0000`.
+    static func timestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let fields = [c.month, c.day, c.hour, c.minute, c.second].map { String(format: "%02d", $0 ?? 0) }
+        return String(format: "%04d", c.year ?? 0) + fields.joined() + "+0000"
     }
 
     /// Logs what is only reported (rule and path, never values) and rejects on the rest.

@@ -38,10 +38,15 @@ public struct EngineSettings: Sendable, Hashable {
 
     public var bootstrapServers: String
     public var group: String
-    /// Passed to librdkafka unchanged.
+    /// Passed to librdkafka unchanged, for the producer and the consumer alike.
     public var kafkaProperties: [String: String]
+    /// Only for the producer, or only for the consumer (librdkafka warns about the other's).
+    public var producerProperties: [String: String] = [:]
+    public var consumerProperties: [String: String] = [:]
     public var deadLetterTopic: String
     public var lanes: Int
+    /// Messages per lane handed to sinks and awaiting acknowledgement (EngineConfiguration.pipelineDepth).
+    public var pipeline: Int = 64
     public var drainDeadlineSeconds: Int
     /// Absolute paths, resolved against the configuration file's folder.
     public var routesDirectory: String
@@ -50,7 +55,7 @@ public struct EngineSettings: Sendable, Hashable {
     public var sinks: [String: SinkSettings]
     public var platform: PlatformSettings
 
-    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "drain_deadline_seconds", "routes", "mappings", "terminology", "sinks", "platform"]
+    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "routes", "mappings", "terminology", "sinks", "platform"]
     static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileProblem) -> EngineSettings {
@@ -67,10 +72,14 @@ public struct EngineSettings: Sendable, Hashable {
         }
 
         let kafkaNode = try keys.required("kafka", in: root, context: "the configuration")
-        let kafka = try kafkaNode.mapping(allowed: ["bootstrap_servers", "group", "properties"], context: "kafka")
-        var properties: [String: String] = [:]
-        for (key, value) in try kafka["properties"]?.entries(context: "properties") ?? [] {
-            properties[key] = try value.string(key)
+        let kafka = try kafkaNode.mapping(
+            allowed: ["bootstrap_servers", "group", "properties", "producer_properties", "consumer_properties"], context: "kafka")
+        func properties(_ key: String) throws(FileProblem) -> [String: String] {
+            var properties: [String: String] = [:]
+            for (name, value) in try kafka[key]?.entries(context: key) ?? [] {
+                properties[name] = try value.string(name)
+            }
+            return properties
         }
         var sinks: [String: SinkSettings] = [:]
         let sinksNode = try keys.required("sinks", in: root, context: "the configuration")
@@ -91,10 +100,10 @@ public struct EngineSettings: Sendable, Hashable {
                 platform.trustRoots = try tls["trust_roots"].map { node throws(FileProblem) in try path(node, "trust_roots") }
             }
         }
-        return EngineSettings(
+        var settings = EngineSettings(
             bootstrapServers: try kafka.required("bootstrap_servers", in: kafkaNode, context: "kafka").string("bootstrap_servers"),
             group: try kafka.required("group", in: kafkaNode, context: "kafka").string("group"),
-            kafkaProperties: properties,
+            kafkaProperties: try properties("properties"),
             deadLetterTopic: try keys.required("dead_letter_topic", in: root, context: "the configuration").string("dead_letter_topic"),
             lanes: try keys["lanes"]?.int("lanes", in: 1...1024) ?? 8,
             drainDeadlineSeconds: try keys["drain_deadline_seconds"]?.int("drain_deadline_seconds", in: 1...3600) ?? 30,
@@ -102,6 +111,10 @@ public struct EngineSettings: Sendable, Hashable {
             mappingsDirectory: try keys["mappings"].map { node throws(FileProblem) in try path(node, "mappings") } ?? base.appendingPathComponent("Mappings").path,
             terminologyDirectory: try keys["terminology"].map { node throws(FileProblem) in try path(node, "terminology") },
             sinks: sinks, platform: platform)
+        settings.producerProperties = try properties("producer_properties")
+        settings.consumerProperties = try properties("consumer_properties")
+        settings.pipeline = try keys["pipeline"]?.int("pipeline", in: 1...10_000) ?? 64
+        return settings
     }
 
     private static func sink(named name: String, _ node: YAMLNode,

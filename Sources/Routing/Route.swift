@@ -68,11 +68,15 @@ public struct Route: Sendable, Hashable {
         public var attempts: Int
         public var initialBackoffMilliseconds: Int
         public var maxBackoffMilliseconds: Int
+        /// Where an HL7 acknowledgment of each message goes once it is done: AA when delivered,
+        /// AE or AR naming the failed step and reason when dead-lettered. Nil: no reply.
+        public var replyTopic: String?
 
-        public init(attempts: Int, initialBackoffMilliseconds: Int, maxBackoffMilliseconds: Int) {
+        public init(attempts: Int, initialBackoffMilliseconds: Int, maxBackoffMilliseconds: Int, replyTopic: String? = nil) {
             self.attempts = attempts
             self.initialBackoffMilliseconds = initialBackoffMilliseconds
             self.maxBackoffMilliseconds = maxBackoffMilliseconds
+            self.replyTopic = replyTopic
         }
 
         public static let standard = ErrorPolicy(attempts: 5, initialBackoffMilliseconds: 200, maxBackoffMilliseconds: 30_000)

@@ -9,7 +9,8 @@ public enum RouteLoader {
     static let routeKeys = ["route", "source", "match", "steps", "to", "on_error"]
 
     /// Loads every `*.yaml` in `directory`. Problems of all files are collected, not just the first.
-    public static func load(directory: String, knownSinks: Set<String>, knownMappings: Set<String>) throws(RouteLoadFailure) -> [Route] {
+    /// - Parameter knownSinks: the configured sink names; nil accepts any name (fixture tests).
+    public static func load(directory: String, knownSinks: Set<String>?, knownMappings: Set<String>) throws(RouteLoadFailure) -> [Route] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -36,7 +37,7 @@ public enum RouteLoader {
         return routes
     }
 
-    public static func parse(_ text: String, file: String, knownSinks: Set<String>, knownMappings: Set<String>) throws(FileProblem) -> Route {
+    public static func parse(_ text: String, file: String, knownSinks: Set<String>?, knownMappings: Set<String>) throws(FileProblem) -> Route {
         let root = try YAMLNode.parse(text, file: file)
         let keys = try root.mapping(allowed: routeKeys, context: "a route")
         let name = try keys.required("route", in: root, context: "a route").string("route")
@@ -127,7 +128,7 @@ public enum RouteLoader {
                 }
             }
             guard let sink else { throw destinationNode.problem("a destination needs 'sink'") }
-            guard knownSinks.contains(sink) else {
+            if let knownSinks, !knownSinks.contains(sink) {
                 let hint = closest(to: sink, among: Array(knownSinks)).map { "; did you mean '\($0)'?" } ?? ""
                 throw destinationNode.problem("no sink named '\(sink)' in the configuration\(hint)", key: "sink")
             }
@@ -137,7 +138,11 @@ public enum RouteLoader {
 
         var policy = Route.ErrorPolicy.standard
         if let errorNode = keys["on_error"] {
-            let entries = try errorNode.mapping(allowed: ["retry", "then"], context: "on_error")
+            let entries = try errorNode.mapping(allowed: ["retry", "then", "reply"], context: "on_error")
+            if let replyNode = entries["reply"] {
+                let reply = try replyNode.mapping(allowed: ["topic"], context: "reply")
+                policy.replyTopic = try reply.required("topic", in: replyNode, context: "reply").string("topic")
+            }
             if let thenNode = entries["then"], try thenNode.string("then") != "dead-letter" {
                 throw thenNode.problem("only 'dead-letter' is supported", key: "then")
             }

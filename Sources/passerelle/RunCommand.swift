@@ -9,7 +9,11 @@ import Routing
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the engine: consume the routes' topics, deliver to their sinks, commit what is done.",
-        discussion: "SIGTERM or SIGINT stops consuming, lets in-flight messages finish within the drain deadline, commits and exits.")
+        discussion: """
+            SIGTERM or SIGINT stops consuming, lets in-flight messages finish within the drain deadline, commits and exits. \
+            SIGHUP reloads routes, mappings and terminology: checked first, then used for the messages that start after it; \
+            an invalid new version is refused and logged, and the old one stays.
+            """)
 
     @Option(help: "The engine configuration file (YAML).") var config: String
 
@@ -23,12 +27,21 @@ struct Run: AsyncParsableCommand {
         do { assembly = try EngineAssembly(settings: settings) } catch let error as EngineSetupError { throw CommandFailure(error.description) }
         let engine = try assembly.makeEngine()
 
-        let signals = [SIGTERM, SIGINT].map { number in
+        let signals = [SIGTERM, SIGINT, SIGHUP].map { (number: Int32) -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
             source.setEventHandler {
-                logger.notice("signal \(number): draining")
-                engine.shutdown()
+                guard number == SIGHUP else {
+                    logger.notice("signal \(number): draining")
+                    return engine.shutdown()
+                }
+                // On the signal's dispatch queue: loading reads files, which must not block the engine's tasks.
+                do {
+                    let catalog = try assembly.reload()
+                    logger.notice("reloaded routes and mappings", metadata: ["routes": "\(catalog.routes.map(\.name).sorted().joined(separator: ","))"])
+                } catch {
+                    logger.error("reload refused, the routes in force stay: \(error)")
+                }
             }
             source.resume()
             return source

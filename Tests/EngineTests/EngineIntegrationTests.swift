@@ -2,11 +2,13 @@ import Engine
 import Foundation
 import Kafka
 import KafkaTestSupport
+import MetricsTestKit
 import Synchronization
 import Testing
 
 /// A handler whose behaviour each test scripts: it records what it processed and fails or
-/// stalls where told.
+/// stalls where told. A success is recorded when handed off, before the wait that stands for
+/// the sink's acknowledgement, as a real sink's send is enqueued before it waits.
 final class ScriptedHandler: MessageHandler {
     enum Behaviour: Sendable {
         case succeed
@@ -16,13 +18,15 @@ final class ScriptedHandler: MessageHandler {
     }
 
     private let script: @Sendable (String) -> Behaviour
-    private let state = Mutex<(processed: [String], attempts: [String: Int])>(([], [:]))
+    private let state = Mutex<(processed: [String], attempts: [String: Int], inFlight: Int, maxInFlight: Int)>(([], [:], 0, 0))
 
     init(_ script: @escaping @Sendable (String) -> Behaviour) {
         self.script = script
     }
 
     var processed: [String] { state.withLock { $0.processed } }
+    /// The most messages awaiting their acknowledgement at once.
+    var maxInFlight: Int { state.withLock { $0.maxInFlight } }
     func attempts(_ value: String) -> Int { state.withLock { $0.attempts[value] ?? 0 } }
 
     func route(for message: KafkaMessage) -> String { "test-route" }
@@ -35,7 +39,14 @@ final class ScriptedHandler: MessageHandler {
         }
         switch script(value) {
         case .succeed:
+            state.withLock { state in
+                state.processed.append(value)
+                state.inFlight += 1
+                state.maxInFlight = max(state.maxInFlight, state.inFlight)
+            }
             try? await Task.sleep(for: .milliseconds(Int.random(in: 0...3)))
+            state.withLock { $0.inFlight -= 1 }
+            return
         case .failPermanently(let reason):
             throw .permanent(step: "parse", reason)
         case .failTransiently(let times) where attempt <= times:
@@ -68,12 +79,13 @@ final class ScriptedHandler: MessageHandler {
         return Setup(topic: topic, deadLetters: deadLetters, group: "engine-\(UUID())", producer: producer)
     }
 
-    private func makeEngine(_ setup: Setup, handler: ScriptedHandler, retry: RetryPolicy = RetryPolicy(attempts: 3, initialBackoff: .milliseconds(20)),
-                            drainDeadline: Duration = .seconds(10)) throws -> Engine {
+    private func makeEngine(_ setup: Setup, handler: any MessageHandler, lanes: Int = 4, retry: RetryPolicy = RetryPolicy(attempts: 3, initialBackoff: .milliseconds(20)),
+                            drainDeadline: Duration = .seconds(10), metrics: EngineMetrics = EngineMetrics()) throws -> Engine {
         Engine(consumer: try TestBroker.makeConsumer(group: setup.group, topics: [setup.topic]), producer: setup.producer,
                handler: handler,
-               configuration: EngineConfiguration(lanes: 4, deadLetterTopic: setup.deadLetters, retry: retry,
-                                                  commitInterval: .milliseconds(100), drainDeadline: drainDeadline))
+               configuration: EngineConfiguration(lanes: lanes, deadLetterTopic: setup.deadLetters, retry: retry,
+                                                  commitInterval: .milliseconds(100), drainDeadline: drainDeadline),
+               metrics: metrics)
     }
 
     /// Runs `engine` until `done` holds (or 60 s pass), then shuts it down gracefully.
@@ -91,7 +103,7 @@ final class ScriptedHandler: MessageHandler {
         let setup = try await setUp("order", values: values)
         let handler = ScriptedHandler { _ in .succeed }
         let engine = try makeEngine(setup, handler: handler)
-        try await run(engine) { handler.processed.count >= 60 }
+        try await run(engine) { engine.statistics.processed >= 60 }
         #expect(handler.processed.count == 60)
         #expect(Set(handler.processed).count == 60)
         for patient in 0..<6 {
@@ -104,6 +116,19 @@ final class ScriptedHandler: MessageHandler {
         let after = try TestBroker.makeConsumer(group: setup.group, topics: [setup.topic])
         try await expectNothing(from: after, for: .seconds(6))
         await after.close()
+        await setup.producer.close()
+    }
+
+    @Test func aLanePipelinesMessagesInKeyOrder() async throws {
+        // One lane for every key: without pipelining it would hold one message at a time.
+        let values = (0..<40).map { (key: Optional("patient-\($0 % 4)"), value: "p\($0 % 4)-\($0)") }
+        let setup = try await setUp("pipeline", partitions: 1, values: values)
+        let handler = ScriptedHandler { _ in .succeed }
+        let engine = try makeEngine(setup, handler: handler, lanes: 1)
+        try await run(engine) { engine.statistics.processed >= 40 }
+        #expect(handler.processed == values.map(\.value), "one partition, one lane: hand-off in offset order")
+        #expect(handler.maxInFlight > 1, "the lane waited for each acknowledgement")
+        #expect(engine.statistics.processed == 40)
         await setup.producer.close()
     }
 
@@ -138,8 +163,15 @@ final class ScriptedHandler: MessageHandler {
     @Test func transientFailuresAreRetriedThenDeadLettered() async throws {
         let setup = try await setUp("retry", partitions: 1, values: [("a", "flaky"), ("b", "down")])
         let handler = ScriptedHandler { $0 == "flaky" ? .failTransiently(times: 2) : .failTransiently(times: 99) }
-        let engine = try makeEngine(setup, handler: handler)
+        let metrics = TestMetrics()
+        let engine = try makeEngine(setup, handler: handler, metrics: EngineMetrics(factory: metrics))
         try await run(engine) { engine.statistics.processed + engine.statistics.deadLettered >= 2 }
+        let route = [("route", "test-route")]
+        #expect(try metrics.expectCounter("passerelle_messages_received", route).totalValue == 2)
+        #expect(try metrics.expectCounter("passerelle_messages_retried", route).totalValue == 4)
+        #expect(try metrics.expectCounter("passerelle_messages_delivered", route).totalValue == 1)
+        #expect(try metrics.expectCounter("passerelle_messages_dead_lettered", route).totalValue == 1)
+        #expect(try metrics.expectTimer("passerelle_message_duration", route).values.count == 2)
         #expect(handler.processed == ["flaky"])
         #expect(handler.attempts("flaky") == 3)
         #expect(handler.attempts("down") == 3)  // the policy's three attempts, then the dead letters

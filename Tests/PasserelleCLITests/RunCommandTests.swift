@@ -67,7 +67,7 @@ import Testing
             kafka:
               bootstrap_servers: ${PASSERELLE_BROKERS}
               group: \(name)-engine
-              properties: { session.timeout.ms: "6000" }
+              consumer_properties: { session.timeout.ms: "6000" }
             dead_letter_topic: \(deadLetters)
             lanes: 8
             routes: Routes
@@ -186,6 +186,41 @@ import Testing
         // Logs name routes, steps and codes, never patient identifiers.
         #expect(!log.contains("P1^^^HRS"))
         #expect(!log.contains("97.3"))
+    }
+
+    /// Waits until the engine's log contains `text`.
+    private func awaitLog(_ deployment: Deployment, _ text: String) async throws {
+        for _ in 0..<300 {
+            if let log = try? String(contentsOf: deployment.log, encoding: .utf8), log.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the log never said '\(text)': \((try? String(contentsOf: deployment.log, encoding: .utf8)) ?? "")")
+    }
+
+    @Test func sighupReloadsValidRoutesAndRefusesInvalidOnes() async throws {
+        let deployment = try await deploy("reload")
+        let engine = try start(deployment)
+        try await awaitLog(deployment, "started")
+        let routes = URL(fileURLWithPath: deployment.config).deletingLastPathComponent().appendingPathComponent("Routes")
+        func write(facility: String) throws {
+            try """
+                route: new-lab
+                source: { topic: \(deployment.input), format: hl7v2 }
+                match: { message_type: ORU^R01, sending_facility: \(facility) }
+                to:
+                  - sink: out
+                """.write(to: routes.appendingPathComponent("new-lab.yaml"), atomically: true, encoding: .utf8)
+        }
+        try write(facility: "HRS")  // can claim hrs-biology's messages
+        kill(engine.processIdentifier, SIGHUP)
+        try await awaitLog(deployment, "reload refused")
+        try write(facility: "NEW")
+        kill(engine.processIdentifier, SIGHUP)
+        try await awaitLog(deployment, "reloaded routes and mappings")
+        try await publish([(key: "P1", value: Self.oru(1, facility: "NEW"))], to: deployment.input)
+        let delivered = try await collect(deployment.output, within: .seconds(60)) { $0.count >= 1 }
+        #expect(try await stop(engine) == 0)
+        #expect(delivered.map { String(decoding: $0.value, as: UTF8.self) } == [Self.oru(1, facility: "NEW")])
     }
 
     @Test func killMinusNineLosesNothing() async throws {

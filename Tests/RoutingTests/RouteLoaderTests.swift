@@ -102,8 +102,11 @@ import Testing
               bootstrap_servers: ${BROKERS}
               group: passerelle
               properties: { security.protocol: SASL_SSL, sasl.password: "${SECRET}" }
+              producer_properties: { linger.ms: "10" }
+              consumer_properties: { session.timeout.ms: "6000" }
             dead_letter_topic: passerelle.dlq
             lanes: 4
+            pipeline: 16
             routes: Routes
             sinks:
               out: { kafka: { topic: out.dsp } }
@@ -112,7 +115,8 @@ import Testing
         let settings = try EngineSettings.load(file: path, environment: ["BROKERS": "10.0.0.1:9092", "SECRET": "s3cret"])
         #expect(settings.bootstrapServers == "10.0.0.1:9092")
         #expect(settings.kafkaProperties["sasl.password"] == "s3cret")
-        #expect(settings.lanes == 4)
+        #expect(settings.lanes == 4 && settings.pipeline == 16)
+        #expect(settings.producerProperties == ["linger.ms": "10"] && settings.consumerProperties == ["session.timeout.ms": "6000"])
         #expect(settings.routesDirectory.hasSuffix("/Routes") && settings.routesDirectory.hasPrefix("/"))
         #expect(settings.sinks == ["out": .kafka(topic: "out.dsp"), "archive": .file(directory: "/var/lib/passerelle")])
     }
@@ -126,6 +130,39 @@ import Testing
         let typo = try write("kafka: { bootstrap_servers: x, group: g }\ndead_letter_topic: d\nroutes: R\nsinks: {}\nlane: 3\n")
         #expect { try EngineSettings.load(file: typo, environment: [:]) } throws: { error in
             (error as? FileProblem)?.description.contains("did you mean 'lanes'?") == true
+        }
+    }
+
+    @Test func aReplyTopicAndAnySinkWithoutConfiguration() throws {
+        let text = Self.biology.replacingOccurrences(of: "then: dead-letter", with: "then: dead-letter, reply: { topic: hl7.acks }")
+        let route = try RouteLoader.parse(text.replacingOccurrences(of: "sink: dsp", with: "sink: anything"), file: "r.yaml",
+                                          knownSinks: nil, knownMappings: [])
+        #expect(route.onError.replyTopic == "hl7.acks")
+        #expect(route.destinations.map(\.sink) == ["anything"])
+        #expect(throws: FileProblem.self) {
+            try parse(Self.biology.replacingOccurrences(of: "then: dead-letter", with: "reply: { topik: x }"))
+        }
+    }
+
+    @Test func fixturesBesideTheRoutes() throws {
+        let routes = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: routes) }
+        let good = routes.appendingPathComponent("tests/good"), bad = routes.appendingPathComponent("tests/bad")
+        for folder in [good, bad] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try "MSH|^~\\&|A\r".write(to: good.appendingPathComponent("input.hl7"), atomically: true, encoding: .utf8)
+        try "<doc/>".write(to: good.appendingPathComponent("out.xml"), atomically: true, encoding: .utf8)
+        try "route: r\nheaders: { origin: lab }\ndeliver: { dsp: out.xml }\nreply: AA\n"
+            .write(to: good.appendingPathComponent("expected.yaml"), atomically: true, encoding: .utf8)
+        let fixtures = try RouteFixture.loadAll(routesDirectory: routes.path)
+        #expect(fixtures.map(\.name) == ["good"])  // bad has no expected.yaml
+        #expect(fixtures.first?.expectation == .deliver(["dsp": Array("<doc/>".utf8)]))
+        #expect(fixtures.first?.headers == ["origin": "lab"] && fixtures.first?.reply == "AA")
+
+        try "route: r\ndead_letter: { step: validate }\ndeliver: { dsp: out.xml }\n"
+            .write(to: bad.appendingPathComponent("expected.yaml"), atomically: true, encoding: .utf8)
+        try "x".write(to: bad.appendingPathComponent("input.hl7"), atomically: true, encoding: .utf8)
+        #expect { try RouteFixture.loadAll(routesDirectory: routes.path) } throws: { error in
+            (error as? FileProblem)?.description.contains("exactly one of 'deliver' or 'dead_letter'") == true
         }
     }
 }
