@@ -59,6 +59,22 @@ public struct PlatformSimulator: Sendable {
         try await store.tally()
     }
 
+    /// Serves in a task of its own and returns once listening: the port, and the task to cancel
+    /// to stop it.
+    public func start() async throws -> (port: Int, task: Task<Void, any Error>) {
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            defer { portSink.finish() }
+            try await run { portSink.yield($0) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await task.value
+            throw CancellationError()
+        }
+        return (port, task)
+    }
+
     /// Serves until SIGINT or SIGTERM, then lets requests in flight finish (the CLI).
     public func runUntilSignalled(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onListening: onListening).runService()

@@ -53,10 +53,7 @@ struct Demo: AsyncParsableCommand {
         var simLogger = Logger(label: "passerelle.sim")
         simLogger.logLevel = .critical
         let simulator = try PlatformSimulator(.init(port: 0, databasePath: simDb, seed: seedData, schemaPath: schema), logger: simLogger)
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let simTask = Task { try await simulator.run { port in portSink.yield(port) } }
-        var portIterator = ports.makeAsyncIterator()
-        guard let port = await portIterator.next() else { throw CommandFailure("the platform stand-in did not start") }
+        let (port, simTask) = try await simulator.start()
         let platform = "http://127.0.0.1:\(port)"
         print("platform stand-in on \(platform)/, broker \(brokers), librdkafka \(Librdkafka.version)")
 

@@ -38,10 +38,7 @@ import Testing
         static func start(_ name: String, attempts: Int = 5, backoff: String = "100ms..1s") async throws -> Deployment {
             let seed = try SimSeed(contentsOf: root.appendingPathComponent("deploy/platform-sim/seed.json"))
             let simulator = try PlatformSimulator(.init(port: 0, seed: seed))
-            let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-            let simTask = Task { try await simulator.run { portSink.yield($0) } }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
+            let (port, simTask) = try await simulator.start()
 
             let input = try await TestBroker.makeTopic("\(name).in", partitions: 3)
             let deadLetters = try await TestBroker.makeTopic("\(name).dlq", partitions: 1)
@@ -205,11 +202,9 @@ import Testing
     @Test func aLocalIdGainsTheMatriculeFromTheMPIOnce() async throws {
         let seed = try SimSeed(contentsOf: PlatformFlowTests.root.appendingPathComponent("deploy/platform-sim/seed.json"))
         let simulator = try PlatformSimulator(.init(port: 0, seed: seed))
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let simTask = Task { try await simulator.run { portSink.yield($0) } }
+        let (port, simTask) = try await simulator.start()
         defer { simTask.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let (connection, directory) = Self.directory(try #require(await iterator.next()))
+        let (connection, directory) = Self.directory(port)
         let enrichment = PatientEnrichment(directory: directory)
 
         let local = try Self.message("X1^^^OTHER^PI~P-884212^^^HOSP&1.3.182.3.1.1.7.3&ISO")
