@@ -98,7 +98,7 @@ public struct XMLWriter {
                 return nil
             }
             if let misuse { return fail(misuse) }
-            append("=\"")
+            append(UInt8(ascii: "="), UInt8(ascii: "\""))
             escape(uri, inAttribute: true)
             append(UInt8(ascii: "\""))
         }
@@ -122,7 +122,7 @@ public struct XMLWriter {
             return noteAttribute(count - bytes.count..<count) ? nil : .duplicateAttribute(name)
         }
         if let misuse { return fail(misuse) }
-        append("=\"")
+        append(UInt8(ascii: "="), UInt8(ascii: "\""))
         escape(value, inAttribute: true)
         append(UInt8(ascii: "\""))
     }
@@ -144,10 +144,10 @@ public struct XMLWriter {
             prefixes.removeLast(prefixes.count - prefixEnds[prefixEnds.count - 1])
         }
         if startTagIsOpen {
-            append("/>")
+            append(UInt8(ascii: "/"), UInt8(ascii: ">"))
             startTagIsOpen = false
         } else {
-            append("</")
+            append(UInt8(ascii: "<"), UInt8(ascii: "/"))
             reserve(element.name.count)
             (storage.bytes + count).initialize(from: storage.bytes + element.name.lowerBound, count: element.name.count)
             count += element.name.count
@@ -215,7 +215,16 @@ public struct XMLWriter {
     private mutating func append(_ byte: UInt8) {
         reserve(1)
         storage.bytes[count] = byte
-        count += 1
+        count &+= 1
+    }
+
+    /// Two bytes without a call to memcpy, for the markup around every name and value.
+    @inline(__always)
+    private mutating func append(_ first: UInt8, _ second: UInt8) {
+        reserve(2)
+        storage.bytes[count] = first
+        storage.bytes[count &+ 1] = second
+        count &+= 2
     }
 
     @inline(__always)
@@ -244,7 +253,7 @@ public struct XMLWriter {
             // Above '?' only U+FFFE and U+FFFF need replacing, and both start with 0xEF.
             let plain = byte >= 0x40 ? byte != 0xEF : byte >= 0x20 && special & 1 << (byte &- 0x20) == 0
             if plain {
-                index += 1
+                index &+= 1
                 continue
             }
             let replacement: StaticString?
@@ -281,9 +290,17 @@ public struct XMLWriter {
     private static func prefixLength(ofQName name: UnsafeBufferPointer<UInt8>) -> Int? {
         var colon = 0
         var partStart = true
-        for (offset, byte) in name.enumerated() {
+        var offset = 0
+        while offset < name.count {
+            let byte = name[offset]
+            defer { offset &+= 1 }
+            // Letters first: most names are nothing else.
+            if byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "A") < 26 {
+                partStart = false
+                continue
+            }
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"), 0x80...:
+            case UInt8(ascii: "_"), 0x80...:
                 partStart = false
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."):
                 if partStart { return nil }
