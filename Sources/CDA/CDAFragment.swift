@@ -7,7 +7,8 @@ public enum CDADocumentKind: Sendable, Hashable, CustomStringConvertible {
     case clinicalDocument
     /// Another element of the HL7 namespace (or its SDTC extensions), or of none, at the root: a
     /// section, an entry or an observation cut out of a document, as in implementation guides'
-    /// examples.
+    /// examples. Without a namespace any name counts, since only a schema could tell `<section>`
+    /// from `<html>`.
     case fragment(rootElement: String)
     /// Any other root, named `{namespace}name` when it has a namespace (a FHIR resource, or a
     /// ClinicalDocument outside the HL7 namespace).

@@ -8,8 +8,8 @@ extension CDAReadError {
     init(notClinicalDocument kind: CDADocumentKind) {
         message = switch kind {
         case .clinicalDocument: "not a CDA document"
-        case .fragment(let root): "not a CDA document: not a ClinicalDocument: root is <\(root)>, a fragment"
-        case .other(let root): "not a CDA document: root is <\(root)>, not a ClinicalDocument in \(XPathNamespaces.hl7)"
+        case .fragment(let root): "not a CDA document: not a ClinicalDocument: root is <\(root)>"
+        case .other(let root): "not a CDA document: not a ClinicalDocument in \(XPathNamespaces.hl7): root is <\(root)>"
         }
     }
 }

@@ -101,12 +101,12 @@ import Testing
 
     @Test func nonCDARootIsRefused() throws {
         let error = #expect(throws: CDAReadError.self) { try Self.read(#"<Bundle xmlns="http://hl7.org/fhir"/>"#) }
-        #expect(error?.message == "not a CDA document: root is <{http://hl7.org/fhir}Bundle>, not a ClinicalDocument in urn:hl7-org:v3")
+        #expect(error?.message == "not a CDA document: not a ClinicalDocument in urn:hl7-org:v3: root is <{http://hl7.org/fhir}Bundle>")
     }
 
     @Test func clinicalDocumentWithoutTheHL7NamespaceIsRefused() {
         let error = #expect(throws: CDAReadError.self) { try Self.read("<ClinicalDocument/>") }
-        #expect(error?.message == "not a CDA document: root is <ClinicalDocument>, not a ClinicalDocument in urn:hl7-org:v3")
+        #expect(error?.message == "not a CDA document: not a ClinicalDocument in urn:hl7-org:v3: root is <ClinicalDocument>")
     }
 
     @Test func modelRoundTripsThroughJSON() throws {
