@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Kafka", "Routing", "Sinks", "HL7v2", "Terminology", "Mapping", .product(name: "Logging", package: "swift-log"),
+                "Kafka", "Routing", "Sinks", "HL7v2", "CDA", "Findings", "Terminology", "Mapping", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"), .product(name: "Metrics", package: "swift-metrics"),
             ]),
         // Route files: model, loader with file:line errors, matcher, validation step.

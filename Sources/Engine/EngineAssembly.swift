@@ -1,3 +1,4 @@
+import CDA
 import Foundation
 import Kafka
 import Logging
@@ -80,6 +81,8 @@ public final class EngineAssembly: Sendable {
     private let producer: KafkaProducer
     private let platform: PlatformConnection?
     private let sinks: [String: any Sink]
+    private let directory: PlatformDirectory?
+    private let schema: XMLSchema?
     private let loaded: Mutex<RouteCatalog>
 
     /// Batches fill for up to 5 ms while the engine's pipelined lanes keep sends in flight.
@@ -102,7 +105,7 @@ public final class EngineAssembly: Sendable {
         consumerConfiguration = KafkaConfiguration(
             Self.consumerDefaults.merging(kafka.properties) { _, own in own }.merging(settings.consumerProperties) { _, own in own })
         let producer = try KafkaProducer(configuration: producerConfiguration)
-        let needsPlatform = settings.sinks.values.contains { sink in
+        let needsPlatform = settings.platform.mpiURL != nil || settings.sinks.values.contains { sink in
             switch sink {
             case .xds, .ePrescription: true
             case .kafka, .file: false
@@ -132,9 +135,35 @@ public final class EngineAssembly: Sendable {
         self.producer = producer
         self.platform = platform
         self.sinks = sinks
+        directory = settings.platform.mpiURL.flatMap { mpi in
+            platform?.directory(mpiURL: mpi, hpdURL: settings.platform.hpdURL ?? mpi)
+        }
+        do {
+            schema = try settings.schemaPath.map { try XMLSchema(path: $0) }
+        } catch {
+            throw EngineSetupError("schema \(settings.schemaPath ?? ""): \(error)")
+        }
+        try Self.checkServices(of: catalog, directory: directory, schema: schema)
         loaded = Mutex(catalog)
         handler = LiveRoutes(RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
-                                          terminology: catalog.terminology, metrics: metrics))
+                                          terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema))
+    }
+
+    /// Routes that enrich need the MPI; said at start rather than at the first message. Schema
+    /// checks without a schema are skipped, which is logged once here.
+    private static func checkServices(of catalog: RouteCatalog, directory: PlatformDirectory?, schema: XMLSchema?,
+                                      logger: Logger = Logger(label: "passerelle.engine")) throws(EngineSetupError) {
+        let unchecked = catalog.routes.filter { route in
+            route.steps.contains { if case .validateDocument(_, let severity) = $0 { severity != .off } else { false } }
+        }.map(\.name)
+        if schema == nil, !unchecked.isEmpty {
+            logger.warning("no schema configured: CDA schema checks are skipped", metadata: ["routes": "\(unchecked.joined(separator: ","))"])
+        }
+        guard directory == nil else { return }
+        let enriching = catalog.routes.filter { $0.steps.contains(.enrichPatient) }.map(\.name)
+        guard enriching.isEmpty else {
+            throw EngineSetupError("route(s) \(enriching.joined(separator: ", ")) enrich from the MPI: set platform: mpi_url in the configuration")
+        }
     }
 
     private static func loadCatalog(_ settings: EngineSettings) throws(EngineSetupError) -> RouteCatalog {
@@ -149,8 +178,9 @@ public final class EngineAssembly: Sendable {
     @discardableResult
     public func reload() throws(EngineSetupError) -> RouteCatalog {
         let catalog = try Self.loadCatalog(settings)
+        try Self.checkServices(of: catalog, directory: directory, schema: schema)
         try handler.replace(with: RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
-                                               terminology: catalog.terminology, metrics: metrics))
+                                               terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema))
         loaded.withLock { $0 = catalog }
         return catalog
     }

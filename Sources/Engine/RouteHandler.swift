@@ -1,3 +1,4 @@
+import CDA
 import Foundation
 import HL7v2
 import Kafka
@@ -16,16 +17,24 @@ public struct RouteHandler: MessageHandler {
     private let mappings: [String: MappingPlan]
     private let terminology: TerminologyStore?
     private let metrics: EngineMetrics
+    private let directory: PlatformDirectory?
+    private let schema: XMLSchema?
     private let logger: Logger
 
-    /// - Parameter mappings: compiled mappings by file name without `.yaml`.
+    /// - Parameters:
+    ///   - mappings: compiled mappings by file name without `.yaml`.
+    ///   - directory: the MPI and HPD, for `enrich` steps.
+    ///   - schema: the XSD of `validate: { schema: … }` on CDA sources.
     public init(routes: [Route], sinks: [String: any Sink], mappings: [String: MappingPlan], terminology: TerminologyStore?,
-                metrics: EngineMetrics = EngineMetrics(), logger: Logger = Logger(label: "passerelle.routes")) {
+                metrics: EngineMetrics = EngineMetrics(), directory: PlatformDirectory? = nil, schema: XMLSchema? = nil,
+                logger: Logger = Logger(label: "passerelle.routes")) {
         table = RouteTable(routes)
         self.sinks = sinks
         self.mappings = mappings
         self.terminology = terminology
         self.metrics = metrics
+        self.directory = directory
+        self.schema = schema
         self.logger = logger
     }
 
@@ -45,12 +54,20 @@ public struct RouteHandler: MessageHandler {
     private func matchedRoute(for message: KafkaMessage) -> Route? {
         let routes = table.routes(for: message.topic)
         guard routes.count > 1 else { return routes.first }
-        guard let first = try? parse(message, as: routes[0].format).first else { return nil }
-        return table.route(for: message.topic, facts: MessageFacts(first, headers: Self.headers(of: message)))
+        let headers = Self.headers(of: message)
+        let facts = routes[0].format == .cda
+            ? (try? DocumentIntake(message.value))?.facts(headers: headers)
+            : (try? parse(message, as: routes[0].format).first).map { MessageFacts($0, headers: headers) }
+        return facts.flatMap { table.route(for: message.topic, facts: $0) }
     }
 
+    /// The HL7 v2 messages of a Kafka message; none for a CDA source.
     private func parse(_ message: KafkaMessage, as format: Route.Format) throws(HL7Error) -> [HL7Message] {
-        format == .hl7v2Batch ? try HL7Stream.messages(in: message.value) : [try HL7Message(message.value)]
+        switch format {
+        case .hl7v2: [try HL7Message(message.value)]
+        case .hl7v2Batch: try HL7Stream.messages(in: message.value)
+        case .cda: []
+        }
     }
 
     private static func headers(of message: KafkaMessage) -> [String: String] {
@@ -62,6 +79,7 @@ public struct RouteHandler: MessageHandler {
         guard let format = routes.first?.format else {
             throw .permanent(step: "route", "no route reads topic \(message.topic)")
         }
+        if format == .cda { return try await handleDocument(message) }
         let parsed: [HL7Message]
         do {
             parsed = try parse(message, as: format)
@@ -79,7 +97,24 @@ public struct RouteHandler: MessageHandler {
         }
     }
 
-    private func run(_ route: Route, on message: HL7Message, facts: MessageFacts, position: String) async throws(ProcessingFailure) {
+    /// A CDA source: checked as the route says, then delivered as received, keyed by its id.
+    private func handleDocument(_ message: KafkaMessage) async throws(ProcessingFailure) {
+        let intake = try DocumentIntake(message.value)
+        let facts = intake.facts(headers: Self.headers(of: message))
+        guard let route = table.route(for: message.topic, facts: facts) else {
+            throw .permanent(step: "route", "no route matches \(facts.summary)")
+        }
+        for case .validateDocument(let header, let schemaSeverity) in route.steps {
+            try judge(intake.check(header: header, schema: schemaSeverity, against: schema), route: route, position: "")
+        }
+        guard let key = intake.documentKey else { throw .permanent(step: "parse", "the ClinicalDocument has no id") }
+        // The loader gives CDA routes constant parameters only.
+        try await deliver(SinkPayload(body: message.value, contentType: "application/hl7-v3+xml", idempotencyKey: "\(route.name):\(key)"),
+                          along: route) { _ in nil }
+    }
+
+    private func run(_ route: Route, on received: HL7Message, facts: MessageFacts, position: String) async throws(ProcessingFailure) {
+        var message = received
         var body = message.serialize(terminateLastSegment: true)
         var contentType = "x-application/hl7-v2+er7"
         var canonical: CanonicalValue?
@@ -88,6 +123,12 @@ public struct RouteHandler: MessageHandler {
             case .validate(let loinc, let units):
                 try judge(ObservationValidation(loinc: loinc, units: units).check(message, table: terminology?.current.loinc),
                           route: route, position: position)
+            case .enrichPatient:
+                guard let directory else { throw .permanent(step: "enrich:patient", "no MPI is configured (platform: mpi_url)") }
+                message = try await PatientEnrichment(directory: directory).enrich(message)
+                body = message.serialize(terminateLastSegment: true)
+            case .validateDocument:
+                throw .permanent(step: "validate", "document checks need a CDA source")
             case .validatePrescriptions(let medications, let positiveList):
                 try judge(PrescriptionValidation(medications: medications, positiveList: positiveList)
                     .check(message, list: terminology?.current.medications), route: route, position: position)
@@ -124,6 +165,15 @@ public struct RouteHandler: MessageHandler {
         let payload = SinkPayload(
             body: body, contentType: contentType,
             idempotencyKey: "\(route.name):\(facts.sendingFacility):\(message.controlID)")
+        try await deliver(payload, along: route, position: position) { path in
+            message.value(at: path).flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// Hands `payload` to every destination of `route` with its parameters; `valueAt` reads those
+    /// taken from the message (nil: empty or absent, a permanent failure).
+    private func deliver(_ payload: SinkPayload, along route: Route, position: String = "",
+                         valueAt: (HL7Path) -> String?) async throws(ProcessingFailure) {
         var deliveries: [(sink: any Sink, payload: SinkPayload)] = []
         for destination in route.destinations {
             guard let sink = sinks[destination.sink] else {
@@ -132,7 +182,7 @@ public struct RouteHandler: MessageHandler {
             var delivered = payload
             delivered.metadata.merge(destination.parameters) { _, parameter in parameter }
             for (key, path) in destination.messageParameters {
-                guard let value = message.value(at: path), !value.isEmpty else {
+                guard let value = valueAt(path) else {
                     throw .permanent(step: "sink:\(destination.sink)", "parameter \(key): \(path) is empty\(position)")
                 }
                 delivered.metadata[key] = value

@@ -32,6 +32,9 @@ public struct EngineSettings: Sendable, Hashable {
         public var certificateChain: String?
         public var privateKey: String?
         public var trustRoots: String?
+        /// FHIR bases of the MPI and HPD, for `enrich` steps.
+        public var mpiURL: String?
+        public var hpdURL: String?
 
         public init() {}
     }
@@ -47,6 +50,8 @@ public struct EngineSettings: Sendable, Hashable {
     public var lanes: Int
     /// Messages per lane handed to sinks and awaiting acknowledgement (EngineConfiguration.pipelineDepth).
     public var pipeline: Int = 64
+    /// The XSD CDA sources are validated against (`validate: { schema: … }`), e.g. CDA.xsd.
+    public var schemaPath: String?
     public var drainDeadlineSeconds: Int
     /// Absolute paths, resolved against the configuration file's folder.
     public var routesDirectory: String
@@ -55,7 +60,8 @@ public struct EngineSettings: Sendable, Hashable {
     public var sinks: [String: SinkSettings]
     public var platform: PlatformSettings
 
-    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "routes", "mappings", "terminology", "sinks", "platform"]
+    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "routes", "mappings", "terminology",
+                          "schema", "sinks", "platform"]
     static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileProblem) -> EngineSettings {
@@ -89,7 +95,10 @@ public struct EngineSettings: Sendable, Hashable {
         var platform = PlatformSettings()
         if let platformNode = keys["platform"] {
             let entries = try platformNode.mapping(
-                allowed: ["connect_timeout_ms", "request_timeout_ms", "max_connections_per_host", "tls"], context: "platform")
+                allowed: ["connect_timeout_ms", "request_timeout_ms", "max_connections_per_host", "mpi_url", "hpd_url", "tls"],
+                context: "platform")
+            platform.mpiURL = try entries["mpi_url"].map { node throws(FileProblem) in try url(node) }
+            platform.hpdURL = try entries["hpd_url"].map { node throws(FileProblem) in try url(node) }
             platform.connectTimeoutMilliseconds = try entries["connect_timeout_ms"]?.int("connect_timeout_ms", in: 1...600_000) ?? 5_000
             platform.requestTimeoutMilliseconds = try entries["request_timeout_ms"]?.int("request_timeout_ms", in: 1...3_600_000) ?? 30_000
             platform.maxConnectionsPerHost = try entries["max_connections_per_host"]?.int("max_connections_per_host", in: 1...1024) ?? 8
@@ -114,6 +123,7 @@ public struct EngineSettings: Sendable, Hashable {
         settings.producerProperties = try properties("producer_properties")
         settings.consumerProperties = try properties("consumer_properties")
         settings.pipeline = try keys["pipeline"]?.int("pipeline", in: 1...10_000) ?? 64
+        settings.schemaPath = try keys["schema"].map { node throws(FileProblem) in try path(node, "schema") }
         return settings
     }
 

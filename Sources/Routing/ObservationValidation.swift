@@ -20,8 +20,10 @@ public struct ObservationValidation: Sendable {
         /// Findings that are only reported.
         public var reported: [Finding] = []
 
+        public init() {}
+
         /// Files `finding` by the route's severity for its check: errors reject only where required.
-        mutating func add(_ finding: Finding, as severity: Route.Severity) {
+        public mutating func add(_ finding: Finding, as severity: Route.Severity) {
             switch severity {
             case .off: break
             case .required where finding.severity == .error: rejecting.append(finding)

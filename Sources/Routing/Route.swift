@@ -8,6 +8,8 @@ public struct Route: Sendable, Hashable {
         case hl7v2
         /// FHS/BHS batch files or several messages in one payload, split into messages.
         case hl7v2Batch = "hl7v2-batch"
+        /// One CDA document per Kafka message, passed on unchanged (a hospital's own CDA).
+        case cda
     }
 
     /// Conditions on a message; every given one must hold.
@@ -18,6 +20,10 @@ public struct Route: Sendable, Hashable {
         public var sendingFacility: String?
         /// Kafka header values.
         public var headers: [String: String] = [:]
+        /// CDA sources: a templateId root the document declares.
+        public var template: String?
+        /// CDA sources: the document's `code` (a LOINC code).
+        public var documentCode: String?
 
         public init(messageType: String? = nil, sendingApplication: String? = nil, sendingFacility: String? = nil,
                     headers: [String: String] = [:]) {
@@ -40,6 +46,10 @@ public struct Route: Sendable, Hashable {
         case validate(loinc: Severity, units: Severity)
         /// The prescribed products of an OMP^O09 or RDE^O11 (see `PrescriptionValidation`).
         case validatePrescriptions(medications: Severity, positiveList: Severity)
+        /// A CDA source's Luxembourg header rules and its schema (the configuration's `schema`).
+        case validateDocument(header: Severity, schema: Severity)
+        /// The national matricule from the MPI when PID-3 lacks it (`enrich: patient`).
+        case enrichPatient
         /// A mapping of `Mappings/` (by file name without `.yaml`) to the canonical model.
         case map(mapping: String)
         /// The canonical model written as `cda` or `json`; needs a `map` before it.

@@ -53,7 +53,11 @@ public enum RouteLoader {
 
         var match = Route.Match()
         if let matchNode = keys["match"] {
-            let entries = try matchNode.mapping(allowed: ["message_type", "sending_application", "sending_facility", "headers"], context: "match")
+            let allowed = format == .cda ? ["template", "document_code", "headers"]
+                : ["message_type", "sending_application", "sending_facility", "headers"]
+            let entries = try matchNode.mapping(allowed: allowed, context: "match (format \(format.rawValue))")
+            match.template = try entries["template"]?.string("template")
+            match.documentCode = try entries["document_code"]?.string("document_code")
             match.messageType = try entries["message_type"]?.string("message_type")
             match.sendingApplication = try entries["sending_application"]?.string("sending_application")
             match.sendingFacility = try entries["sending_facility"]?.string("sending_facility")
@@ -64,9 +68,16 @@ public enum RouteLoader {
 
         var steps: [Route.Step] = []
         for stepNode in try keys["steps"]?.sequence(context: "steps") ?? [] {
-            let step = try stepNode.mapping(allowed: ["validate", "map", "render"], context: "a step")
-            guard step.count == 1 else { throw stepNode.problem("a step is exactly one of 'validate', 'map' or 'render'") }
-            if let mapNode = step["map"] {
+            let kinds = format == .cda ? ["validate"] : ["validate", "map", "render", "enrich"]
+            let step = try stepNode.mapping(allowed: kinds, context: "a step (format \(format.rawValue))")
+            guard step.count == 1 else {
+                throw stepNode.problem("a step is exactly one of \(kinds.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            if let enrichNode = step["enrich"] {
+                let what = try enrichNode.string("enrich")
+                guard what == "patient" else { throw enrichNode.problem(choice(what, ["patient"]), key: "enrich") }
+                steps.append(.enrichPatient)
+            } else if let mapNode = step["map"] {
                 let mapping = try mapNode.string("map")
                 guard knownMappings.contains(mapping) else {
                     let hint = closest(to: mapping, among: Array(knownMappings)).map { "; did you mean '\($0)'?" } ?? ""
@@ -83,7 +94,9 @@ public enum RouteLoader {
                 }
                 steps.append(.render(format: format))
             } else if let validateNode = step["validate"] {
-                let checks = try validateNode.mapping(allowed: ["loinc", "units", "medications", "positive_list"], context: "validate")
+                let checks = try validateNode.mapping(
+                    allowed: format == .cda ? ["lu_header", "schema"] : ["loinc", "units", "medications", "positive_list"],
+                    context: "validate (format \(format.rawValue))")
                 func severity(_ key: String) throws(FileProblem) -> Route.Severity {
                     guard let node = checks[key] else { return .off }
                     let text = try node.string(key)
@@ -91,6 +104,10 @@ public enum RouteLoader {
                         throw node.problem(choice(text, Route.Severity.allCases.map(\.rawValue)), key: key)
                     }
                     return value
+                }
+                if format == .cda {
+                    steps.append(.validateDocument(header: try severity("lu_header"), schema: try severity("schema")))
+                    continue
                 }
                 let prescriptionKeys = ["medications", "positive_list"]
                 if checks.keys.allSatisfy({ !prescriptionKeys.contains($0) }) || checks["loinc"] != nil || checks["units"] != nil {
@@ -112,6 +129,9 @@ public enum RouteLoader {
                 if key == "sink" {
                     sink = try value.string(key)
                 } else if case .mapping = value.node {
+                    guard format != .cda else {
+                        throw value.problem("a parameter read from the message needs an HL7 v2 source; give a constant", key: key)
+                    }
                     let entries = try value.mapping(allowed: ["path"], context: "parameter '\(key)'")
                     let pathNode = try entries.required("path", in: value, context: "parameter '\(key)'")
                     do {
@@ -214,8 +234,9 @@ extension Route.Match {
             guard let a, let b else { return true }
             return a == b || a.hasPrefix(b + "^") || b.hasPrefix(a + "^")
         }
+        // Different templates do not make routes exclusive: one document can declare both.
         return typesAgree(messageType, other.messageType) && agree(sendingApplication, other.sendingApplication)
-            && agree(sendingFacility, other.sendingFacility)
+            && agree(sendingFacility, other.sendingFacility) && agree(documentCode, other.documentCode)
             && headers.allSatisfy { key, value in other.headers[key].map { $0 == value } ?? true }
     }
 }

@@ -7,12 +7,18 @@ public struct MessageFacts: Sendable, Hashable {
     public var sendingApplication: String
     public var sendingFacility: String
     public var headers: [String: String]
+    /// CDA sources: the templateId roots and the `code` of the document.
+    public var templates: [String]
+    public var documentCode: String
 
-    public init(messageType: String, sendingApplication: String, sendingFacility: String, headers: [String: String]) {
+    public init(messageType: String, sendingApplication: String, sendingFacility: String, headers: [String: String],
+                templates: [String] = [], documentCode: String = "") {
         self.messageType = messageType
         self.sendingApplication = sendingApplication
         self.sendingFacility = sendingFacility
         self.headers = headers
+        self.templates = templates
+        self.documentCode = documentCode
     }
 
     public init(_ message: HL7Message, headers: [String: String]) {
@@ -25,7 +31,11 @@ public struct MessageFacts: Sendable, Hashable {
     }
 
     /// For logs and dead-letter reasons: routing facts, never patient data.
-    public var summary: String { "message type \(messageType), application \(sendingApplication), facility \(sendingFacility)" }
+    public var summary: String {
+        templates.isEmpty && documentCode.isEmpty
+            ? "message type \(messageType), application \(sendingApplication), facility \(sendingFacility)"
+            : "document code \(documentCode), templates \(templates.joined(separator: " "))"
+    }
 }
 
 extension Route.Match {
@@ -33,6 +43,8 @@ extension Route.Match {
         if let messageType, facts.messageType != messageType, !facts.messageType.hasPrefix(messageType + "^") { return false }
         if let sendingApplication, facts.sendingApplication != sendingApplication { return false }
         if let sendingFacility, facts.sendingFacility != sendingFacility { return false }
+        if let template, !facts.templates.contains(template) { return false }
+        if let documentCode, facts.documentCode != documentCode { return false }
         return headers.allSatisfy { facts.headers[$0.key] == $0.value }
     }
 }

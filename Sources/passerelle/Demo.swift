@@ -63,6 +63,8 @@ struct Demo: AsyncParsableCommand {
         var settings: EngineSettings
         do { settings = try EngineSettings.load(file: config, environment: environment) } catch { throw CommandFailure(error.description) }
         settings.group = "passerelle-demo-\(runID)"
+        // The CDA schema is not shipped: the demo checks CDA sources against the one it is given.
+        settings.schemaPath = schema ?? settings.schemaPath
         let assembly: EngineAssembly
         do { assembly = try EngineAssembly(settings: settings) } catch let error as EngineSetupError { throw CommandFailure(error.description) }
 

@@ -4,7 +4,7 @@ import HL7v2
 import Kafka
 import KafkaTestSupport
 import MetricsTestKit
-import Routing
+@testable import Routing
 import Sinks
 import Synchronization
 import Testing

@@ -234,3 +234,65 @@ import Testing
         await connection.shutdown()
     }
 }
+
+/// CDA sources through the route handler: checked, then delivered unchanged under their own id.
+@Suite struct DocumentSourceTests {
+    final class Capture: Sink, @unchecked Sendable {
+        let name = "dsp"
+        private let lock = NSLock()
+        private var payloads: [SinkPayload] = []
+        var received: [SinkPayload] { lock.withLock { payloads } }
+
+        func deliver(_ payload: SinkPayload) async throws(SinkError) -> SinkReceipt {
+            lock.withLock { payloads.append(payload) }
+            return SinkReceipt(sink: name, reference: payload.idempotencyKey)
+        }
+    }
+
+    static let labReport = PlatformFlowTests.root.appendingPathComponent("Tests/CDATests/Fixtures/lu-lab-report.xml")
+
+    static func handler(_ sink: Capture) throws -> RouteHandler {
+        let route = try RouteLoader.parse("""
+            route: cda-lab-reports
+            source: { topic: hospital.cda, format: cda }
+            match: { template: 1.3.182.11.1, document_code: 11502-2 }
+            steps:
+              - validate: { lu_header: required, schema: required }
+            to: [{ sink: dsp, typeCode: DT-00002 }]
+            """, file: "r.yaml", knownSinks: ["dsp"], knownMappings: [])
+        return RouteHandler(routes: [route], sinks: ["dsp": sink], mappings: [:], terminology: nil)
+    }
+
+    static func message(_ bytes: [UInt8]) -> KafkaMessage {
+        KafkaMessage(topic: "hospital.cda", partition: 0, offset: 0, key: nil, value: bytes, headers: [], timestampMilliseconds: nil)
+    }
+
+    @Test func aDocumentIsDeliveredAsReceivedUnderItsOwnId() async throws {
+        let sink = Capture()
+        let bytes = Array(try Data(contentsOf: Self.labReport))
+        try await Self.handler(sink).handle(Self.message(bytes))
+        #expect(sink.received.map(\.body) == [bytes])
+        #expect(sink.received.first?.idempotencyKey == "cda-lab-reports:1.3.182.3.1.1.7.1^LAB-2024-000123")
+        #expect(sink.received.first?.contentType == "application/hl7-v3+xml")
+        #expect(sink.received.first?.metadata == ["typeCode": "DT-00002"])
+    }
+
+    @Test func headerRuleFindingsAndUnsafeXMLArePermanent() async throws {
+        let sink = Capture()
+        let text = try String(contentsOf: Self.labReport, encoding: .utf8)
+        let withoutRealm = text.replacingOccurrences(of: #"<realmCode code="LU"/>"#, with: "")
+        let rejected = await #expect(throws: ProcessingFailure.self) { try await Self.handler(sink).handle(Self.message(Array(withoutRealm.utf8))) }
+        #expect(rejected?.step == "validate")
+        #expect(rejected?.reason.contains("lu-header.realm-code") == true, "\(String(describing: rejected))")
+
+        let entity = #"<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><ClinicalDocument>&x;</ClinicalDocument>"#
+        let unsafe = await #expect(throws: ProcessingFailure.self) { try await Self.handler(sink).handle(Self.message(Array(entity.utf8))) }
+        #expect(unsafe?.step == "parse")
+        #expect(unsafe?.errorClass == .permanent)
+        let otherDocument = text.replacingOccurrences(of: #"code="11502-2""#, with: #"code="34133-9""#)
+        let unrouted = await #expect(throws: ProcessingFailure.self) { try await Self.handler(sink).handle(Self.message(Array(otherDocument.utf8))) }
+        #expect(unrouted?.step == "route")
+        #expect(unrouted?.reason.contains("document code 34133-9") == true, "\(String(describing: unrouted))")
+        #expect(sink.received.isEmpty)
+    }
+}

@@ -134,13 +134,14 @@ import Testing
     }
 
     @Test func aReplyTopicAndAnySinkWithoutConfiguration() throws {
-        let text = Self.biology.replacingOccurrences(of: "then: dead-letter", with: "then: dead-letter, reply: { topic: hl7.acks }")
+        let text = RouteLoaderTests.biology.replacingOccurrences(of: "then: dead-letter", with: "then: dead-letter, reply: { topic: hl7.acks }")
         let route = try RouteLoader.parse(text.replacingOccurrences(of: "sink: dsp", with: "sink: anything"), file: "r.yaml",
                                           knownSinks: nil, knownMappings: [])
         #expect(route.onError.replyTopic == "hl7.acks")
         #expect(route.destinations.map(\.sink) == ["anything"])
         #expect(throws: FileProblem.self) {
-            try parse(Self.biology.replacingOccurrences(of: "then: dead-letter", with: "reply: { topik: x }"))
+            try RouteLoader.parse(RouteLoaderTests.biology.replacingOccurrences(of: "then: dead-letter", with: "reply: { topik: x }"),
+                                  file: "r.yaml", knownSinks: nil, knownMappings: [])
         }
     }
 
