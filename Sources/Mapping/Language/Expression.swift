@@ -114,7 +114,7 @@ enum StringFunction: Sendable {
         switch self {
         case .upper: value.uppercased()
         case .lower: value.lowercased()
-        case .trim: value.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .trim: ValueParsing.trimmed(value, newlines: true)
         case .digits: value.filter { $0.isASCII && $0.isNumber }
         case .before(let mark): value.range(of: mark).map { String(value[..<$0.lowerBound]) } ?? value
         case .after(let mark): value.range(of: mark).map { String(value[$0.upperBound...]) } ?? value

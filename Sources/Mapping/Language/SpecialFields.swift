@@ -82,7 +82,7 @@ struct HL7ValueReader {
     func read(type: String?, unit: String?) -> Canonical.ObservationValue? {
         switch type?.uppercased() ?? "ST" {
         case "NM":
-            guard let text = component(1)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let text = component(1).map({ ValueParsing.trimmed($0) }) else { return nil }
             return ValueParsing.quantity(text, unit: unit) ?? .text(text)
         case "SN":
             return ValueParsing.structuredNumeric(comparator: component(1), first: component(2), separator: component(3),
