@@ -167,7 +167,8 @@ public final class Engine: Sendable {
     }
 
     /// Processes a lane's messages in order, each started once the one before it is handed off
-    /// to its sinks: an immediate task runs synchronously up to its first suspension.
+    /// to its sinks (an immediate task runs synchronously up to its first suspension), or, when
+    /// the handler cannot promise that for a message, once it is finished.
     private func run(_ lane: AsyncChannel<KafkaMessage>) async {
         await withTaskGroup(of: Void.self) { window in
             var inFlight = 0
@@ -178,6 +179,10 @@ public final class Engine: Sendable {
                 }
                 window.addImmediateTask { await self.process(message) }
                 inFlight += 1
+                if !handler.pipelines(message) {
+                    await window.waitForAll()
+                    inFlight = 0
+                }
             }
         }
     }

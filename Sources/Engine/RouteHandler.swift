@@ -40,6 +40,16 @@ public struct RouteHandler: MessageHandler {
 
     public var topics: [String] { table.topics }
 
+    /// Routes whose steps never wait and whose sinks take a payload before they wait (a Kafka
+    /// send is enqueued, a file written): the engine may start the lane's next message while
+    /// these await acknowledgements. An HTTP request or an MPI lookup may wait first, so the
+    /// messages of routes with platform sinks or `enrich` are finished one at a time per lane.
+    public func pipelines(_ message: KafkaMessage) -> Bool {
+        guard let route = matchedRoute(for: message) else { return true }  // fails before any wait
+        return !route.steps.contains(.enrichPatient)
+            && route.destinations.allSatisfy { sinks[$0.sink] is KafkaSink || sinks[$0.sink] is FileSink }
+    }
+
     public func route(for message: KafkaMessage) -> String {
         matchedRoute(for: message)?.name ?? "(\(message.topic))"
     }
@@ -124,7 +134,6 @@ public struct RouteHandler: MessageHandler {
                 try judge(ObservationValidation(loinc: loinc, units: units).check(message, table: terminology?.current.loinc),
                           route: route, position: position)
             case .enrichPatient:
-                guard let directory else { throw .permanent(step: "enrich:patient", "no MPI is configured (platform: mpi_url)") }
                 message = try await PatientEnrichment(directory: directory).enrich(message)
                 body = message.serialize(terminateLastSegment: true)
             case .validateDocument:

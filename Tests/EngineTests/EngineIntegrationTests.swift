@@ -30,6 +30,7 @@ final class ScriptedHandler: MessageHandler {
     func attempts(_ value: String) -> Int { state.withLock { $0.attempts[value] ?? 0 } }
 
     func route(for message: KafkaMessage) -> String { "test-route" }
+    func pipelines(_ message: KafkaMessage) -> Bool { true }
 
     func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {
         let value = String(decoding: message.value, as: UTF8.self)
