@@ -35,47 +35,70 @@ private let resultRows: [ResultRow] = try! String(contentsOf: fixtures.appending
                          interpretation: cells[6])
     }
 
-/// An XD-LAB-shaped report: the national header, then one chemistry battery holding every row.
-/// compare-cda-lxml builds the same elements and attributes with lxml.
+/// The calls XDLabRenderer (Sources/Mapping/Render) makes for a report with one chemistry battery
+/// holding every row: the national header, the item section with its narrative table, then the
+/// data-processing entry. compare-cda-lxml builds the same elements and attributes with lxml.
 private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
     let loinc = "2.16.840.1.113883.6.1"
-    var writer = XMLWriter(capacity: 16_384)
+    func coding(_ writer: inout XMLWriter, _ name: String, _ code: String, _ display: String) {
+        writer.element(name, ["code": code, "codeSystem": loinc, "codeSystemName": "LOINC", "displayName": display])
+    }
+    func name(_ writer: inout XMLWriter, _ given: String, _ family: String) {
+        writer.start("name")
+        writer.element("given", text: given)
+        writer.element("family", text: family)
+        writer.end()
+    }
+    func organisation(_ writer: inout XMLWriter, _ element: String) {
+        writer.start(element)
+        writer.element("id", ["root": "1.3.182.3.1.1.7", "extension": "LAB-KETTERTHILL"])
+        writer.element("name", text: "Laboratoire Ketterthill")
+        writer.end()
+    }
+    var writer = XMLWriter(capacity: 4096 + 4096)
     writer.start("ClinicalDocument", namespaces: ["": XPathNamespaces.hl7, "xsi": XPathNamespaces.xsi])
     writer.element("realmCode", ["code": "LU"])
     writer.element("typeId", ["root": "2.16.840.1.113883.1.3", "extension": "POCD_HD000040"])
-    writer.element("templateId", ["root": "1.3.182.11.1"])
-    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3"])
-    writer.element("id", ["root": "1.3.182.3.1.1.7.1", "extension": "LAB-2024-000123"])
-    writer.element("code", ["code": "11502-2", "codeSystem": loinc, "displayName": "Laboratory report"])
+    for template in ["1.3.182.11.1", "1.3.182.11.3", "1.3.6.1.4.1.19376.1.3.3"] { writer.element("templateId", ["root": template]) }
+    writer.element("id", ["root": "1.3.182.3.1.1.7.1.20240305.123"])
+    coding(&writer, "code", "11502-2", "Laboratory report")
     writer.element("title", text: "Rapport de laboratoire")
     writer.element("effectiveTime", ["value": "20240305143000+0100"])
     writer.element("confidentialityCode", ["code": "N", "codeSystem": "2.16.840.1.113883.5.25"])
     writer.element("languageCode", ["code": "fr-LU"])
+    writer.element("setId", ["root": "1.3.182.3.1.1.7.2.20240305.123"])
+    writer.element("versionNumber", ["value": "1"])
     writer.start("recordTarget")
     writer.start("patientRole")
     writer.element("id", ["root": "1.3.182.3.1.1.7.3", "extension": "P-884211"])
     writer.element("id", ["root": "1.3.182.4.4", "extension": "7000010105084"])
     writer.element("id", ["root": "1.3.182.2.4.2", "extension": "DSP0004711"])
-    writer.start("patient")
-    writer.start("name")
-    writer.element("given", text: "Marie")
-    writer.element("family", text: "Schmit")
+    writer.start("addr")
+    writer.element("streetAddressLine", text: "12, rue de l'Église")
+    writer.element("postalCode", text: "L-1234")
+    writer.element("city", text: "Luxembourg")
+    writer.element("country", text: "LU")
     writer.end()
+    writer.start("patient")
+    name(&writer, "Marie", "Schmit")
     writer.element("administrativeGenderCode", ["code": "F", "codeSystem": "2.16.840.1.113883.5.1"])
     writer.element("birthTime", ["value": "19700101"])
     writer.end()
     writer.end()
     writer.end()
     writer.start("author")
-    writer.element("time", ["value": "20240305142500+0100"])
+    writer.element("time", ["value": "20240305143000+0100"])
     writer.start("assignedAuthor")
     writer.element("id", ["root": "1.3.182.4.1", "extension": "HPD-0042"])
     writer.start("assignedPerson")
-    writer.start("name")
-    writer.element("given", text: "Luc")
-    writer.element("family", text: "Weber")
+    name(&writer, "Luc", "Weber")
+    writer.end()
+    organisation(&writer, "representedOrganization")
     writer.end()
     writer.end()
+    writer.start("custodian")
+    writer.start("assignedCustodian")
+    organisation(&writer, "representedCustodianOrganization")
     writer.end()
     writer.end()
     writer.start("component")
@@ -83,27 +106,54 @@ private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
     writer.start("component")
     writer.start("section")
     writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3.2.1"])
-    writer.element("code", ["code": "18719-5", "codeSystem": loinc, "displayName": "Chemistry studies"])
-    writer.element("title", text: "Chimie")
+    coding(&writer, "code", "18719-5", "Chemistry studies")
+    writer.element("title", text: "Chemistry studies")
+    writer.start("component")
+    writer.start("section")
+    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3.2.2"])
+    coding(&writer, "code", "24323-8", "Comprehensive metabolic panel")
+    writer.element("title", text: "Comprehensive metabolic panel")
+    writer.start("text")
+    writer.start("table")
+    writer.start("thead")
+    writer.start("tr")
+    for heading in ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"] { writer.element("th", text: heading) }
+    writer.end()
+    writer.end()
+    writer.start("tbody")
+    for row in rows {
+        writer.start("tr")
+        for cell in [row.display, row.value, row.unit, "\(row.low)–\(row.high)", row.interpretation] { writer.element("td", text: cell) }
+        writer.end()
+    }
+    writer.end()
+    writer.end()
+    writer.end()
     writer.start("entry")
     writer.attribute("typeCode", "DRIV")
+    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1"])
     writer.start("act")
     writer.attribute("classCode", "ACT")
     writer.attribute("moodCode", "EVN")
-    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1"])
+    coding(&writer, "code", "24323-8", "Comprehensive metabolic panel")
     writer.element("statusCode", ["code": "completed"])
     writer.start("entryRelationship")
     writer.attribute("typeCode", "COMP")
     writer.start("organizer")
     writer.attribute("classCode", "BATTERY")
     writer.attribute("moodCode", "EVN")
+    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1.4"])
+    writer.element("id", ["root": "1.3.182.3.1.1.7.4", "extension": "ORD-2024-000123"])
+    coding(&writer, "code", "24323-8", "Comprehensive metabolic panel")
     writer.element("statusCode", ["code": "completed"])
+    writer.element("effectiveTime", ["value": "20240305081500+0100"])
     for row in rows {
         writer.start("component")
         writer.start("observation")
         writer.attribute("classCode", "OBS")
         writer.attribute("moodCode", "EVN")
-        writer.element("code", ["code": row.code, "codeSystem": loinc, "displayName": row.display])
+        writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1.6"])
+        coding(&writer, "code", row.code, row.display)
         writer.element("statusCode", ["code": "completed"])
         writer.element("effectiveTime", ["value": "20240305081500+0100"])
         writer.element("value", ["xsi:type": "PQ", "value": row.value, "unit": row.unit])
@@ -116,7 +166,7 @@ private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
         writer.element("high", ["value": row.high, "unit": row.unit])
         for _ in 0..<5 { writer.end() }  // value, observationRange, referenceRange, observation, component
     }
-    for _ in 0..<9 { writer.end() }  // organizer … ClinicalDocument
+    for _ in 0..<11 { writer.end() }  // organizer … ClinicalDocument
     return try writer.finish()
 }
 
@@ -156,7 +206,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("XMLWriter render, lab report with \(resultRows.count) results") { benchmark in
+    let rendered = try! XMLDocument(bytes: try! renderLabReport(resultRows))
+    precondition(schema.validate(rendered).isEmpty, "the rendered report is not valid against \(schema.path)")
+    Benchmark("XMLWriter render, XD-LAB report with \(resultRows.count) results") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try renderLabReport(resultRows))
         }
