@@ -8,7 +8,8 @@ import Sinks
 struct PatientEnrichment: Sendable {
     static let matricule = "1.3.182.4.4"
 
-    let directory: PlatformDirectory
+    /// Nil when no MPI is configured: a message that needs it is then refused.
+    let directory: PlatformDirectory?
 
     func enrich(_ message: HL7Message) async throws(ProcessingFailure) -> HL7Message {
         let count = message.repetitionCount(at: HL7Path(segment: "PID", field: 3))
@@ -20,6 +21,7 @@ struct PatientEnrichment: Sendable {
             if authority == Self.matricule { return message }
             if !id.isEmpty, authority.first?.isNumber == true { known.append(.init(system: authority, value: id)) }
         }
+        guard let directory else { throw .permanent(step: "enrich:patient", "no MPI is configured (platform: mpi_url)") }
         guard !known.isEmpty else {
             throw .permanent(step: "enrich:patient", "no PID-3 identifier with an assigning-authority OID to ask the MPI with")
         }

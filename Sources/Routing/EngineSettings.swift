@@ -169,7 +169,8 @@ public struct EngineSettings: Sendable, Hashable {
         return text
     }
 
-    /// Replaces `${NAME}`; an unset variable is an error naming it and its line.
+    /// Replaces `${NAME}` and `${NAME:-default}`; an unset variable without a default is an error
+    /// naming it and its line.
     static func substitute(_ text: String, environment: [String: String], file: String) throws(FileProblem) -> String {
         var output = ""
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -177,8 +178,11 @@ public struct EngineSettings: Sendable, Hashable {
             var rest = Substring(line)
             while let open = rest.range(of: "${") {
                 guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
-                let name = String(rest[open.upperBound..<close])
-                guard let value = environment[name] else {
+                // `${NAME:-default}`: the default when NAME is unset, as in the shell.
+                let reference = rest[open.upperBound..<close]
+                let fallback = reference.range(of: ":-")
+                let name = String(fallback.map { reference[..<$0.lowerBound] } ?? reference)
+                guard let value = environment[name] ?? fallback.map({ String(reference[$0.upperBound...]) }) else {
                     throw FileProblem(file: file, line: index + 1, column: line.distance(from: line.startIndex, to: open.lowerBound) + 1,
                                       key: name, message: "environment variable is not set")
                 }

@@ -32,4 +32,14 @@ import Testing
         }
         #expect(result.stdout.contains("dead-lettered at sink:dsp: registry failure: XDSUnknownPatientId"))
     }
+
+    @Test func theShippedRoutesCheckAndTheirFixturesPass() throws {
+        let check = try runPasserelle(["check", Self.root.path])
+        #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
+        let fixtures = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Routes/tests").path)
+        let result = try runPasserelle(["test", Self.root.path])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr.suffix(2000))")
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS ") }.count == fixtures.count)
+        #expect(result.stdout.contains("\(fixtures.count) passed, 0 failed"))
+    }
 }
