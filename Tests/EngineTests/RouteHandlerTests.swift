@@ -101,7 +101,7 @@ final class RecordingSink: Sink {
             byKey[key]?.value(at: HL7Path(segment: segment, field: number, component: component))
         }
         #expect(field("good", "MSA", 1) == "AA" && field("good", "MSA", 2) == "C1")
-        #expect(field("good", "MSH", 9) == "ACK")
+        #expect(field("good", "MSH", 9, 1) == "ACK")
         #expect(field("invalid", "MSA", 1) == "AE" && field("invalid", "MSA", 2) == "C2")
         #expect(field("invalid", "ERR", 8)?.hasPrefix("validate: loinc.check-digit at OBX-3.1") == true)
         #expect(field("unrouted", "MSA", 1) == "AR" && field("unrouted", "ERR", 3, 1) == "200")
