@@ -160,9 +160,9 @@ public final class EngineAssembly: Sendable {
             logger.warning("no schema configured: CDA schema checks are skipped", metadata: ["routes": "\(unchecked.joined(separator: ","))"])
         }
         guard directory == nil else { return }
-        let enriching = catalog.routes.filter { $0.steps.contains(.enrichPatient) }.map(\.name)
+        let enriching = catalog.routes.filter { route in route.steps.contains { if case .enrich = $0 { true } else { false } } }.map(\.name)
         guard enriching.isEmpty else {
-            throw EngineSetupError("route(s) \(enriching.joined(separator: ", ")) enrich from the MPI: set platform: mpi_url in the configuration")
+            throw EngineSetupError("route(s) \(enriching.joined(separator: ", ")) enrich from the MPI or HPD: set platform: mpi_url and hpd_url in the configuration")
         }
     }
 

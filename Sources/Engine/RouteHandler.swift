@@ -46,7 +46,7 @@ public struct RouteHandler: MessageHandler {
     /// messages of routes with platform sinks or `enrich` are finished one at a time per lane.
     public func pipelines(_ message: KafkaMessage) -> Bool {
         guard let route = matchedRoute(for: message) else { return true }  // fails before any wait
-        return !route.steps.contains(.enrichPatient)
+        return !route.steps.contains(where: { if case .enrich = $0 { true } else { false } })
             && route.destinations.allSatisfy { sinks[$0.sink] is KafkaSink || sinks[$0.sink] is FileSink }
     }
 
@@ -133,8 +133,12 @@ public struct RouteHandler: MessageHandler {
             case .validate(let loinc, let units):
                 try judge(ObservationValidation(loinc: loinc, units: units).check(message, table: terminology?.current.loinc),
                           route: route, position: position)
-            case .enrichPatient:
-                message = try await PatientEnrichment(directory: directory).enrich(message)
+            case .enrich(let enrichment):
+                let enrich = Enrichment(directory: directory)
+                message = switch enrichment {
+                case .patient: try await enrich.patient(message)
+                case .professionals: try await enrich.professionals(message)
+                }
                 body = message.serialize(terminateLastSegment: true)
             case .validateDocument:
                 throw .permanent(step: "validate", "document checks need a CDA source")

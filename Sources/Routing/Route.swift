@@ -48,12 +48,17 @@ public struct Route: Sendable, Hashable {
         case validatePrescriptions(medications: Severity, positiveList: Severity)
         /// A CDA source's Luxembourg header rules and its schema (the configuration's `schema`).
         case validateDocument(header: Severity, schema: Severity)
-        /// The national matricule from the MPI when PID-3 lacks it (`enrich: patient`).
-        case enrichPatient
+        /// What the platform's directories add to the message (`enrich: patient`).
+        case enrich(Enrichment)
         /// A mapping of `Mappings/` (by file name without `.yaml`) to the canonical model.
         case map(mapping: String)
         /// The canonical model written as `cda` or `json`; needs a `map` before it.
         case render(format: String)
+    }
+
+    /// What an `enrich` step asks: the MPI for the matricule, the HPD for professionals' hpdIDs.
+    public enum Enrichment: String, Sendable, Hashable, CaseIterable {
+        case patient, professionals
     }
 
     /// Output formats a `render` step can write.

@@ -75,8 +75,10 @@ public enum RouteLoader {
             }
             if let enrichNode = step["enrich"] {
                 let what = try enrichNode.string("enrich")
-                guard what == "patient" else { throw enrichNode.problem(choice(what, ["patient"]), key: "enrich") }
-                steps.append(.enrichPatient)
+                guard let enrichment = Route.Enrichment(rawValue: what) else {
+                    throw enrichNode.problem(choice(what, Route.Enrichment.allCases.map(\.rawValue)), key: "enrich")
+                }
+                steps.append(.enrich(enrichment))
             } else if let mapNode = step["map"] {
                 let mapping = try mapNode.string("map")
                 guard knownMappings.contains(mapping) else {

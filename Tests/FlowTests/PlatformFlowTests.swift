@@ -188,8 +188,8 @@ import Testing
     }
 }
 
-/// The `enrich: patient` step against the stand-in's MPI.
-@Suite struct PatientEnrichmentTests {
+/// The `enrich` steps against the stand-in's MPI and HPD.
+@Suite struct EnrichmentTests {
     static func directory(_ port: Int) -> (PlatformConnection, PlatformDirectory) {
         let connection = PlatformConnection(PlatformClientSettings(connectTimeout: .seconds(2), requestTimeout: .seconds(5)))
         return (connection, connection.directory(mpiURL: "http://127.0.0.1:\(port)/mpi", hpdURL: "http://127.0.0.1:\(port)/hpd"))
@@ -205,32 +205,60 @@ import Testing
         let (port, simTask) = try await simulator.start()
         defer { simTask.cancel() }
         let (connection, directory) = Self.directory(port)
-        let enrichment = PatientEnrichment(directory: directory)
+        let enrichment = Enrichment(directory: directory)
 
         let local = try Self.message("X1^^^OTHER^PI~P-884212^^^HOSP&1.3.182.3.1.1.7.3&ISO")
-        let enriched = try await enrichment.enrich(local)
+        let enriched = try await enrichment.patient(local)
         #expect(enriched.value(at: try HL7Path("PID-3[3].1")) == "1985031512345")
         #expect(enriched.value(at: try HL7Path("PID-3[3].4.2")) == "1.3.182.4.4")
         #expect(enriched.value(at: try HL7Path("PID-3[2].1")) == "P-884212", "the sender's ids stay as sent")
-        _ = try await enrichment.enrich(local)
+        _ = try await enrichment.patient(local)
         #expect(directory.requestCount == 1)
 
         // A message that has the matricule is left alone, without asking.
         let complete = try Self.message("7000010105084^^^MAT&1.3.182.4.4&ISO")
-        #expect(try await enrichment.enrich(complete).serialize() == complete.serialize())
+        #expect(try await enrichment.patient(complete).serialize() == complete.serialize())
         #expect(directory.requestCount == 1)
 
         let unknown = await #expect(throws: ProcessingFailure.self) {
-            try await enrichment.enrich(try Self.message("P-000000^^^HOSP&1.3.182.3.1.1.7.3&ISO"))
+            try await enrichment.patient(try Self.message("P-000000^^^HOSP&1.3.182.3.1.1.7.3&ISO"))
         }
         #expect(unknown?.errorClass == .permanent)
         #expect(unknown?.reason.contains("the MPI knows none") == true)
 
         await simulator.inject(FaultRule(service: "mpi", status: 503))
         let outage = await #expect(throws: ProcessingFailure.self) {
-            try await enrichment.enrich(try Self.message("P-884211^^^HOSP&1.3.182.3.1.1.7.3&ISO"))
+            try await enrichment.patient(try Self.message("P-884211^^^HOSP&1.3.182.3.1.1.7.3&ISO"))
         }
         #expect(outage?.errorClass == .transient)
+        await connection.shutdown()
+    }
+
+    @Test func professionalsSentWithACNSCodeGetTheirHpdID() async throws {
+        let seed = try SimSeed(contentsOf: PlatformFlowTests.root.appendingPathComponent("deploy/platform-sim/seed.json"))
+        let (port, simTask) = try await PlatformSimulator(.init(port: 0, seed: seed)).start()
+        defer { simTask.cancel() }
+        let (connection, directory) = Self.directory(port)
+        let enrichment = Enrichment(directory: directory)
+        let message = try HL7Message(Array("""
+            MSH|^~\\&|LABSYS|HRS|PASSERELLE|DSP|20261127081500+0100||ORU^R01|E2|P|2.5\r\
+            ORC|RE|O1||||||||||901234-56^Weber^Luc^^^Dr^^^CNS&1.3.182.4.6&ISO\r\
+            OBR|1|O1|L1|24326-1^Electrolytes^LN||||||||||||||||||||||||||||901235-57&Reuter&Claire&&&Dr&&&CNS&1.3.182.4.6&ISO\r\
+            OBR|2|O1|L2|58410-2^CBC^LN||||||||||||||||||||||||||||HPD-0042&Weber&Luc&&&Dr&&&&1.3.182.4.1&ISO\r
+            """.utf8))
+        let enriched = try await enrichment.professionals(message)
+        #expect(enriched.value(at: try HL7Path("ORC-12.1")) == "HPD-0042")
+        #expect(enriched.value(at: try HL7Path("ORC-12.9.2")) == "1.3.182.4.1")
+        #expect(enriched.value(at: try HL7Path("ORC-12.2")) == "Weber", "the rest of the name stays")
+        #expect(enriched.value(at: try HL7Path("OBR-32.1.1")) == "HPD-0043")
+        #expect(enriched.value(at: try HL7Path("OBR-32.1.10")) == "1.3.182.4.1")
+        #expect(enriched.value(at: try HL7Path("OBR[2]-32.1.1")) == "HPD-0042", "an hpdID already sent is left alone")
+        #expect(directory.requestCount == 2)
+
+        let unknown = try HL7Message(Array("MSH|^~\\&|A|HRS|B|C|20261127||MDM^T02|E3|P|2.5\rTXA|1|ED|TX||||||999999-99^X^Y^^^^^^CNS&1.3.182.4.6&ISO\r".utf8))
+        let error = await #expect(throws: ProcessingFailure.self) { try await enrichment.professionals(unknown) }
+        #expect(error?.errorClass == .permanent)
+        #expect(error?.reason.contains("TXA-9.1") == true, "\(String(describing: error))")
         await connection.shutdown()
     }
 }

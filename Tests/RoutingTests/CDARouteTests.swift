@@ -54,7 +54,7 @@ import Testing
               - enrich: patient
             to: [{ sink: dsp }]
             """
-        #expect(try Self.parse(hl7).steps == [.enrichPatient])
+        #expect(try Self.parse(hl7).steps == [.enrich(.patient)])
         let error = #expect(throws: FileProblem.self) {
             try Self.parse(hl7.replacingOccurrences(of: "message_type: ORU^R01", with: "template: 1.3.182.11.1"))
         }
@@ -62,6 +62,6 @@ import Testing
         let practitioner = #expect(throws: FileProblem.self) {
             try Self.parse(hl7.replacingOccurrences(of: "enrich: patient", with: "enrich: author"))
         }
-        #expect(practitioner?.description.contains("'author' is not one of patient") == true, "\(String(describing: practitioner))")
+        #expect(practitioner?.description.contains("'author' is not one of patient, professionals") == true, "\(String(describing: practitioner))")
     }
 }
