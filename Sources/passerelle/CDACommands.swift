@@ -120,6 +120,9 @@ private func parseXMLFile(_ file: String) throws -> XMLDocument {
         throw CommandFailure("cannot read \(file): \(error.localizedDescription)")
     }
     do { return try XMLDocument(bytes: bytes) } catch {
+        // A fragment cut out of a CDA document uses prefixes its document declared: read it in
+        // place, so that it is reported as the fragment it is.
+        if error.message.contains("Namespace prefix"), let fragment = try? XMLDocument(cdaFragment: bytes) { return fragment }
         throw CommandFailure("\(file):\(error.line):\(error.column): \(error.message)")
     }
 }

@@ -97,6 +97,18 @@ import Testing
         #expect(result.stdout == "")
     }
 
+    @Test func aFragmentUsingItsDocumentsPrefixesIsReadInPlaceAndNamedAsAFragment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-\(UUID()).xml").path
+        try #"<section><entry><observation classCode="OBS" moodCode="EVN"><value xsi:type="CD" code="1"/></observation></entry></section>"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let read = try runPasserelle(["cda", "read", file])
+        #expect(read.status == 1)
+        #expect(read.stderr.contains("not a ClinicalDocument: root is <section>"), "\(read.stderr)")
+        let xpath = try runPasserelle(["xpath", file, "string(//hl7:value/@code)"])
+        #expect(xpath.stdout == "1\n", "\(xpath.stderr)")
+    }
+
     @Test func xpathPrintsEachValueOnItsLine() throws {
         let codes = try runPasserelle(["xpath", Self.fixture, "//hl7:observation/hl7:code/@code"])
         #expect(codes.status == 0)
