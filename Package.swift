@@ -61,6 +61,8 @@ let package = Package(
         .target(
             name: "Routing",
             dependencies: ["HL7v2", "Terminology", "Findings", .product(name: "Yams", package: "Yams")]),
+        // The message journal and audit trail: what happened to each message, never its content.
+        .target(name: "Journal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Destinations: Kafka topics, folders, the national platform's services.
         .target(
             name: "Sinks",
@@ -95,6 +97,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "Kafka", "KafkaTestSupport", "Routing", "Sinks", "HL7v2", .product(name: "MetricsTestKit", package: "swift-metrics")]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HL7v2", "Terminology"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Kafka", "KafkaTestSupport", "CDA"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"]),
