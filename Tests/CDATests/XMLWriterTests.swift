@@ -223,3 +223,40 @@ import Testing
         #expect(throws: XMLWriterError.unclosed("p:inner")) { try writer.finish() }
     }
 }
+
+@Suite struct XMLWriterOutputTests {
+    /// The exact bytes of a small lab report with every kind of call, so that a faster writer
+    /// cannot change its output unnoticed.
+    @Test func outputIsPinned() throws {
+        var writer = XMLWriter(capacity: 16)
+        writer.start("ClinicalDocument", namespaces: ["": XPathNamespaces.hl7, "xsi": XPathNamespaces.xsi])
+        writer.element("realmCode", ["code": "LU"])
+        writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3", "extension": nil])
+        writer.element("title", text: "Rapport de laboratoire — Église")
+        writer.start("section")
+        writer.start("sdtc:text", namespaces: ["sdtc": XPathNamespaces.sdtc])
+        writer.attribute("ID", "n1")
+        writer.text("a < b & \"c\" > d\r\n\tok")
+        writer.end()
+        writer.start("observation")
+        writer.attribute("classCode", "OBS")
+        writer.attribute("moodCode", "EVN")
+        writer.element("code", ["code": "2951-2", "codeSystem": "2.16.840.1.113883.6.1",
+                                "displayName": "Sodium \"Na\" <serum> & plasma\t\n\r"])
+        writer.element("value", ["xsi:type": "PQ", "value": "149", "unit": "mmol/L"])
+        writer.element("comment", text: "x\u{1}y\u{FFFE}z\u{FFFF}😀")
+        writer.element("empty", text: "")
+        writer.end()
+        writer.end()
+        writer.end()
+        let expected = #"<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3" "#
+            + #"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><realmCode code="LU"/>"#
+            + #"<templateId root="1.3.6.1.4.1.19376.1.3.3"/><title>Rapport de laboratoire — Église</title>"#
+            + #"<section><sdtc:text xmlns:sdtc="urn:hl7-org:sdtc" ID="n1">a &lt; b &amp; "c" &gt; d&#13;"# + "\n\tok"
+            + #"</sdtc:text><observation classCode="OBS" moodCode="EVN"><code code="2951-2" "#
+            + #"codeSystem="2.16.840.1.113883.6.1" displayName="Sodium &quot;Na&quot; &lt;serum> &amp; plasma&#9;&#10;&#13;"/>"#
+            + #"<value xsi:type="PQ" value="149" unit="mmol/L"/><comment>x"# + "\u{FFFD}y\u{FFFD}z\u{FFFD}😀"
+            + #"</comment><empty></empty></observation></section></ClinicalDocument>"#
+        #expect(String(decoding: try writer.finish(), as: UTF8.self) == expected)
+    }
+}
