@@ -34,7 +34,8 @@ public struct XMLWriter {
     /// (prefix → URI; the empty prefix is the default namespace).
     public mutating func start(_ name: String, namespaces: KeyValuePairs<String, String> = [:]) {
         makeUnique()
-        startElement(name, namespaces: namespaces)
+        startElement(name, bindings: namespaces.count)
+        if !namespaces.isEmpty { declare(namespaces) }
     }
 
     /// Adds an attribute to the element just started.
@@ -60,7 +61,7 @@ public struct XMLWriter {
     @inlinable
     public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String? = nil) {
         makeUnique()
-        startElement(name, namespaces: [:])
+        startElement(name, bindings: 0)
         for case let (key, value?) in attributes { writeAttribute(key, value) }
         if let text { writeText(text) }
         endElement()
@@ -68,8 +69,9 @@ public struct XMLWriter {
 
     // The writing itself, for storage known to be this writer's alone.
 
+    /// Writes `<name`; `bindings` is how many namespace declarations `declare` will add.
     @usableFromInline
-    mutating func startElement(_ name: String, namespaces: KeyValuePairs<String, String>) {
+    mutating func startElement(_ name: String, bindings: Int) {
         guard failure == nil else { return }
         closeStartTag()
         let written = withBytes(of: name) { bytes -> (name: Range<Int>, prefixLength: Int)? in
@@ -79,10 +81,17 @@ public struct XMLWriter {
             return (count - bytes.count..<count, prefixLength)
         }
         guard let (nameRange, prefixLength) = written else { return fail(.invalidName(name)) }
-        open.append((nameRange, namespaces.count))
+        open.append((nameRange, bindings))
         startTagIsOpen = true
         // popLast, not removeAll: the generic range removal costs more than the two or three pops.
         while attributes.popLast() != nil {}
+        // The prefix of an element that declares namespaces may be one of them: `declare` checks it.
+        if prefixLength > 0 && bindings == 0 { checkPrefix(of: nameRange, prefixLength: prefixLength) }
+    }
+
+    /// Declares `namespaces` on the element just started, then checks its prefix.
+    private mutating func declare(_ namespaces: KeyValuePairs<String, String>) {
+        guard failure == nil, let nameRange = open.last?.name else { return }
         for (prefix, uri) in namespaces {
             let misuse = withBytes(of: prefix) { bytes -> XMLWriterError? in
                 guard bytes.isEmpty || Self.prefixLength(ofQName: bytes) == 0 else { return .invalidName(prefix) }
@@ -102,9 +111,16 @@ public struct XMLWriter {
             escape(uri, inAttribute: true)
             append(UInt8(ascii: "\""))
         }
-        if prefixLength > 0 {
-            let prefix = name.utf8.prefix(prefixLength)
-            if !isBound(prefix) { fail(.undeclaredPrefix(String(decoding: prefix, as: UTF8.self), in: name)) }
+        let name = UnsafeBufferPointer(start: storage.bytes + nameRange.lowerBound, count: nameRange.count)
+        if let colon = name.firstIndex(of: UInt8(ascii: ":")) { checkPrefix(of: nameRange, prefixLength: colon) }
+    }
+
+    /// Fails unless the first `prefixLength` bytes of the element name written at `range` are a
+    /// prefix in scope.
+    private mutating func checkPrefix(of range: Range<Int>, prefixLength: Int) {
+        let prefix = UnsafeBufferPointer(start: storage.bytes + range.lowerBound, count: prefixLength)
+        if !isBound(prefix) {
+            fail(.undeclaredPrefix(String(decoding: prefix, as: UTF8.self), in: string(at: range)))
         }
     }
 
@@ -244,10 +260,12 @@ public struct XMLWriter {
     }
 
     private mutating func escape(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool) {
+        // Most values need nothing: find that out eight bytes at a time and copy them whole.
+        var index = Self.plainPrefixLength(bytes)
+        if index == bytes.count { return append(bytes) }
         // Between space and '?', only " & < > may need a reference: one bit each, from 0x20.
         let special: UInt32 = 1 << (0x22 - 0x20) | 1 << (0x26 - 0x20) | 1 << (0x3C - 0x20) | 1 << (0x3E - 0x20)
         var runStart = 0
-        var index = 0
         while index < bytes.count {
             let byte = bytes[index]
             // Above '?' only U+FFFE and U+FFFF need replacing, and both start with 0xEF.
@@ -284,19 +302,49 @@ public struct XMLWriter {
         append(UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
 
+    /// How many leading bytes of `bytes` certainly need no escaping, in whole words of eight
+    /// (all of them when none does); `escape` looks at the rest byte by byte.
+    private static func plainPrefixLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress, bytes.count >= 8 else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index &+ 8 <= bytes.count {
+            if mayNeedEscaping(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return index }
+            index &+= 8
+        }
+        // The last eight bytes, overlapping words already checked, instead of a byte loop.
+        return mayNeedEscaping(raw.loadUnaligned(fromByteOffset: bytes.count &- 8, as: UInt64.self)) ? index : bytes.count
+    }
+
+    /// Whether a byte of `word` is below 0x20, one of " & < >, or 0xEF (the lead byte of U+FFFE and
+    /// U+FFFF): exact per word, with the usual bit tricks (a byte is zero, a byte is below n).
+    @inline(__always)
+    private static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let control = (word &- ones &* 0x20) & ~word & highs
+        // '"' (0x22) and '&' (0x26) differ only in bit 2, '<' (0x3C) and '>' (0x3E) only in bit 1.
+        let quoteOrAmpersand = hasZeroByte((word | ones &* 0x04) ^ (ones &* 0x26))
+        let angleBracket = hasZeroByte((word | ones &* 0x02) ^ (ones &* 0x3E))
+        let nonCharacterLead = hasZeroByte(word ^ (ones &* 0xEF))
+        return control | quoteOrAmpersand | angleBracket | nonCharacterLead != 0
+    }
+
     /// For `local` or `prefix:local`, each part an XML name without colon, the length of the
     /// prefix (0 when there is none); nil for anything else. Non-ASCII letters are accepted
     /// without the full Unicode name tables.
     private static func prefixLength(ofQName name: UnsafeBufferPointer<UInt8>) -> Int? {
+        if isLetters(name) { return 0 }
         var colon = 0
         var partStart = true
         var offset = 0
         while offset < name.count {
             let byte = name[offset]
-            defer { offset &+= 1 }
-            // Letters first: most names are nothing else.
-            if byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "A") < 26 {
+            // Letters first, with one comparison: most names are nothing else.
+            if byte | 0x20 &- UInt8(ascii: "a") < 26 {
                 partStart = false
+                offset &+= 1
                 continue
             }
             switch byte {
@@ -311,8 +359,40 @@ public struct XMLWriter {
             default:
                 return nil
             }
+            offset &+= 1
         }
         return partStart ? nil : colon
+    }
+
+    /// Whether `name` is four or more ASCII letters, as most names are, checked a word at a time:
+    /// the first and last four or eight bytes (overlapping), then the whole words between.
+    @inline(__always)
+    private static func isLetters(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = name.baseAddress, name.count >= 4 else { return false }
+        let raw = UnsafeRawPointer(base)
+        if name.count < 8 {
+            let first = raw.loadUnaligned(as: UInt32.self)
+            let last = raw.loadUnaligned(fromByteOffset: name.count &- 4, as: UInt32.self)
+            return areLetters(UInt64(first) | UInt64(last) << 32)
+        }
+        var letters = areLetters(raw.loadUnaligned(fromByteOffset: name.count &- 8, as: UInt64.self))
+        var offset = 0
+        while letters && offset &+ 8 <= name.count {
+            letters = areLetters(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset &+= 8
+        }
+        return letters
+    }
+
+    /// Whether every byte of `word` is an ASCII letter: lower-cased, none below 'a' or above 'z'.
+    @inline(__always)
+    private static func areLetters(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let lower = word | ones &* 0x20
+        let belowA = (lower &- ones &* 0x61) & ~lower
+        let aboveZ = (lower &+ ones &* (0x7F - 0x7A)) | lower
+        return (belowA | aboveZ) & highs == 0
     }
 
     /// The output bytes; the writer keeps the count.
