@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Kafka", "Routing", "Sinks", "HL7v2", "CDA", "Findings", "Terminology", "Mapping", .product(name: "Logging", package: "swift-log"),
+                "Kafka", "Routing", "Sinks", "HL7v2", "CDA", "Findings", "Journal", "Terminology", "Mapping", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"), .product(name: "Metrics", package: "swift-metrics"),
             ]),
         // Route files: model, loader with file:line errors, matcher, validation step.
@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "passerelle",
             dependencies: [
-                "Kafka", "HL7v2", "CDA", "Terminology", "Findings", "Engine", "Routing", "Sinks", "Mapping", "PlatformSim",
+                "Kafka", "HL7v2", "CDA", "Terminology", "Findings", "Engine", "Routing", "Sinks", "Mapping", "PlatformSim", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "HL7v2", "CDA", "Findings"]),
         .testTarget(name: "PasserelleCLITests", dependencies: ["passerelle", "Kafka", "KafkaTestSupport"]),
         // The shipped flows end to end: broker, engine, sinks and the platform stand-in.
-        .testTarget(name: "FlowTests", dependencies: ["Engine", "Routing", "Sinks", "HL7v2", "PlatformSim", "Kafka", "KafkaTestSupport"]),
+        .testTarget(name: "FlowTests", dependencies: ["Engine", "Routing", "Sinks", "HL7v2", "Journal", "PlatformSim", "Kafka", "KafkaTestSupport"]),
         .testTarget(
             name: "PlatformSimTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import AsyncAlgorithms
 import Foundation
+import Journal
 import Kafka
 import Logging
 import Synchronization
@@ -59,18 +60,21 @@ public final class Engine: Sendable {
     private let dispatcher = Mutex<(task: Task<(any Error)?, Never>?, stopping: Bool)>((nil, false))
     private let counters = Mutex(EngineStatistics())
     private let metrics: EngineMetrics
+    private let journal: Journal?
 
     /// - Parameters:
     ///   - consumer: subscribed to the route sources; the engine closes it when it stops.
     ///   - producer: publishes dead letters and replies; it stays open (the caller owns it).
+    ///   - journal: where retries and dead letters are recorded (the handler records deliveries).
     public init(consumer: KafkaConsumer, producer: KafkaProducer, handler: any MessageHandler,
-                configuration: EngineConfiguration, metrics: EngineMetrics = EngineMetrics(),
+                configuration: EngineConfiguration, metrics: EngineMetrics = EngineMetrics(), journal: Journal? = nil,
                 logger: Logger = Logger(label: "passerelle.engine")) {
         self.consumer = consumer
         self.producer = producer
         self.handler = handler
         self.configuration = configuration
         self.metrics = metrics
+        self.journal = journal
         self.logger = logger
     }
 
@@ -225,6 +229,7 @@ public final class Engine: Sendable {
                     logger.warning("transient failure, retrying: \(error.reason)", metadata: where_)
                     counters.withLock { $0.retries += 1 }
                     routeMetrics.retried.increment()
+                    await journal?.record(.init(kind: .retried, of: message, route: route, failure: error), logger: logger)
                     do {
                         try await Task.sleep(for: retry.delay(afterAttempt: attempt, using: &random))
                     } catch {
@@ -237,6 +242,7 @@ public final class Engine: Sendable {
                                                     failure: error, attempts: attempt, at: Date())
                 guard await publish(letter, what: "dead letter"),
                       await publishReplies(to: message, by: handler, failure: error, metrics: routeMetrics) else { return }
+                await journal?.record(.init(kind: .deadLettered, of: message, route: route, failure: error), logger: logger)
                 tracker.finished(message)
                 counters.withLock { $0.deadLettered += 1 }
                 routeMetrics.deadLettered.increment()

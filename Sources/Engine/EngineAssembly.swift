@@ -1,5 +1,6 @@
 import CDA
 import Foundation
+import Journal
 import Kafka
 import Logging
 import Mapping
@@ -72,6 +73,8 @@ public final class EngineAssembly: Sendable {
     /// The routes in force; `reload` replaces them.
     public let handler: LiveRoutes
     public let metrics: EngineMetrics
+    /// The configuration's journal, when it names one.
+    public let journal: Journal?
     /// The librdkafka properties both clients share (brokers, TLS, SASL), for other clients of
     /// the same cluster (admin, tools).
     public let kafka: KafkaConfiguration
@@ -87,10 +90,9 @@ public final class EngineAssembly: Sendable {
 
     /// Batches fill for up to 5 ms while the engine's pipelined lanes keep sends in flight.
     static let producerDefaults = ["linger.ms": "5"]
-    /// Consumer defaults: librdkafka's own prefetch queue bounded (64 MB or 100,000 messages by
-    /// default, most of the memory under a large backlog), and fetches that wait at most 10 ms
-    /// for data (500 ms by default), since a broker may hold a fetch that long before answering.
-    static let consumerDefaults = ["queued.max.messages.kbytes": "16384", "queued.min.messages": "10000", "fetch.wait.max.ms": "10"]
+    /// Consumer defaults that bound librdkafka's own prefetch queue (64 MB or 100,000 messages
+    /// by default), which is most of the memory under a large backlog.
+    static let consumerDefaults = ["queued.max.messages.kbytes": "16384", "queued.min.messages": "10000"]
 
     public var catalog: RouteCatalog { loaded.withLock { $0 } }
 
@@ -144,10 +146,16 @@ public final class EngineAssembly: Sendable {
         } catch {
             throw EngineSetupError("schema \(settings.schemaPath ?? ""): \(error)")
         }
+        do {
+            journal = try settings.journalPath.map { try Journal(path: $0) }
+        } catch {
+            throw EngineSetupError("journal \(settings.journalPath ?? ""): \(error)")
+        }
         try Self.checkServices(of: catalog, directory: directory, schema: schema)
         loaded = Mutex(catalog)
         handler = LiveRoutes(RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
-                                          terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema))
+                                          terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema,
+                                          journal: journal))
     }
 
     /// Routes that enrich need the MPI; said at start rather than at the first message. Schema
@@ -181,7 +189,8 @@ public final class EngineAssembly: Sendable {
         let catalog = try Self.loadCatalog(settings)
         try Self.checkServices(of: catalog, directory: directory, schema: schema)
         try handler.replace(with: RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
-                                               terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema))
+                                               terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema,
+                                               journal: journal))
         loaded.withLock { $0 = catalog }
         return catalog
     }
@@ -195,7 +204,7 @@ public final class EngineAssembly: Sendable {
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, groupID: settings.group, topics: handler.topics,
                                          bufferCapacity: max(256, settings.lanes * settings.pipeline))
         return Engine(consumer: consumer, producer: producer, handler: handler, configuration: configuration,
-                      metrics: metrics, logger: logger)
+                      metrics: metrics, journal: journal, logger: logger)
     }
 
     /// Flushes the producer and closes the platform client; call after the engine has stopped.

@@ -1,6 +1,7 @@
 import CDA
 import Foundation
 import HL7v2
+import Journal
 import Kafka
 import Logging
 import Mapping
@@ -19,15 +20,17 @@ public struct RouteHandler: MessageHandler {
     private let metrics: EngineMetrics
     private let directory: PlatformDirectory?
     private let schema: XMLSchema?
+    private let journal: Journal?
     private let logger: Logger
 
     /// - Parameters:
     ///   - mappings: compiled mappings by file name without `.yaml`.
     ///   - directory: the MPI and HPD, for `enrich` steps.
     ///   - schema: the XSD of `validate: { schema: … }` on CDA sources.
+    ///   - journal: where each delivery receipt is recorded.
     public init(routes: [Route], sinks: [String: any Sink], mappings: [String: MappingPlan], terminology: TerminologyStore?,
                 metrics: EngineMetrics = EngineMetrics(), directory: PlatformDirectory? = nil, schema: XMLSchema? = nil,
-                logger: Logger = Logger(label: "passerelle.routes")) {
+                journal: Journal? = nil, logger: Logger = Logger(label: "passerelle.routes")) {
         table = RouteTable(routes)
         self.sinks = sinks
         self.mappings = mappings
@@ -35,6 +38,7 @@ public struct RouteHandler: MessageHandler {
         self.metrics = metrics
         self.directory = directory
         self.schema = schema
+        self.journal = journal
         self.logger = logger
     }
 
@@ -103,7 +107,7 @@ public struct RouteHandler: MessageHandler {
             guard let route = table.route(for: message.topic, facts: facts) else {
                 throw .permanent(step: "route", "no route matches \(facts.summary)\(position)")
             }
-            try await run(route, on: hl7, facts: facts, position: position)
+            try await run(route, on: hl7, facts: facts, position: position, source: message)
         }
     }
 
@@ -120,10 +124,11 @@ public struct RouteHandler: MessageHandler {
         guard let key = intake.documentKey else { throw .permanent(step: "parse", "the ClinicalDocument has no id") }
         // The loader gives CDA routes constant parameters only.
         try await deliver(SinkPayload(body: message.value, contentType: "application/hl7-v3+xml", idempotencyKey: "\(route.name):\(key)"),
-                          along: route) { _ in nil }
+                          along: route, source: message) { _ in nil }
     }
 
-    private func run(_ route: Route, on received: HL7Message, facts: MessageFacts, position: String) async throws(ProcessingFailure) {
+    private func run(_ route: Route, on received: HL7Message, facts: MessageFacts, position: String,
+                     source: KafkaMessage) async throws(ProcessingFailure) {
         var message = received
         var body = message.serialize(terminateLastSegment: true)
         var contentType = "x-application/hl7-v2+er7"
@@ -178,14 +183,14 @@ public struct RouteHandler: MessageHandler {
         let payload = SinkPayload(
             body: body, contentType: contentType,
             idempotencyKey: "\(route.name):\(facts.sendingFacility):\(message.controlID)")
-        try await deliver(payload, along: route, position: position) { path in
+        try await deliver(payload, along: route, source: source, position: position) { path in
             message.value(at: path).flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
     /// Hands `payload` to every destination of `route` with its parameters; `valueAt` reads those
     /// taken from the message (nil: empty or absent, a permanent failure).
-    private func deliver(_ payload: SinkPayload, along route: Route, position: String = "",
+    private func deliver(_ payload: SinkPayload, along route: Route, source: KafkaMessage, position: String = "",
                          valueAt: (HL7Path) -> String?) async throws(ProcessingFailure) {
         var deliveries: [(sink: any Sink, payload: SinkPayload)] = []
         for destination in route.destinations {
@@ -207,7 +212,9 @@ public struct RouteHandler: MessageHandler {
         // a retry delivers to all again, which idempotent sinks absorb.
         let failure = await withTaskGroup(of: (Int, ProcessingFailure?).self) { group in
             for (index, delivery) in deliveries.enumerated() {
-                group.addImmediateTask { (index, await self.deliver(delivery.payload, to: delivery.sink)) }
+                group.addImmediateTask {
+                    (index, await self.deliver(delivery.payload, to: delivery.sink, route: route.name, source: source))
+                }
             }
             var first: (index: Int, failure: ProcessingFailure)?
             for await case (let index, let failure?) in group where index < first?.index ?? .max {
@@ -218,13 +225,17 @@ public struct RouteHandler: MessageHandler {
         if let failure { throw failure }
     }
 
-    private func deliver(_ payload: SinkPayload, to sink: any Sink) async -> ProcessingFailure? {
+    private func deliver(_ payload: SinkPayload, to sink: any Sink, route: String, source: KafkaMessage) async -> ProcessingFailure? {
         let metrics = self.metrics.sink(sink.name)
         let start = ContinuousClock.now
         do {
-            _ = try await sink.deliver(payload)
+            let receipt = try await sink.deliver(payload)
             metrics.delivered.increment()
             metrics.latency.record(duration: ContinuousClock.now - start)
+            await journal?.record(JournalEvent(
+                kind: .delivered, topic: source.topic, partition: source.partition, offset: source.offset, route: route,
+                sink: receipt.sink, reference: receipt.reference, duplicate: receipt.duplicate, idempotencyKey: payload.idempotencyKey),
+                logger: logger)
             return nil
         } catch {
             metrics.failed.increment()

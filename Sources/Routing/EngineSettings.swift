@@ -52,6 +52,8 @@ public struct EngineSettings: Sendable, Hashable {
     public var pipeline: Int = 64
     /// The XSD CDA sources are validated against (`validate: { schema: … }`), e.g. CDA.xsd.
     public var schemaPath: String?
+    /// The journal's SQLite file (delivery receipts, retries, dead letters); none when nil.
+    public var journalPath: String?
     public var drainDeadlineSeconds: Int
     /// Absolute paths, resolved against the configuration file's folder.
     public var routesDirectory: String
@@ -61,7 +63,7 @@ public struct EngineSettings: Sendable, Hashable {
     public var platform: PlatformSettings
 
     static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "routes", "mappings", "terminology",
-                          "schema", "sinks", "platform"]
+                          "schema", "journal", "sinks", "platform"]
     static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileProblem) -> EngineSettings {
@@ -124,6 +126,7 @@ public struct EngineSettings: Sendable, Hashable {
         settings.consumerProperties = try properties("consumer_properties")
         settings.pipeline = try keys["pipeline"]?.int("pipeline", in: 1...10_000) ?? 64
         settings.schemaPath = try keys["schema"].map { node throws(FileProblem) in try path(node, "schema") }
+        settings.journalPath = try keys["journal"].map { node throws(FileProblem) in try path(node, "journal") }
         return settings
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Journal
 import Kafka
 import Logging
 import PlatformSim
@@ -65,6 +66,8 @@ struct Demo: AsyncParsableCommand {
         settings.group = "passerelle-demo-\(runID)"
         // The CDA schema is not shipped: the demo checks CDA sources against the one it is given.
         settings.schemaPath = schema ?? settings.schemaPath
+        let journalPath = settings.journalPath ?? FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-demo-\(runID).journal").path
+        settings.journalPath = journalPath
         let assembly: EngineAssembly
         do { assembly = try EngineAssembly(settings: settings) } catch let error as EngineSetupError { throw CommandFailure(error.description) }
 
@@ -107,9 +110,10 @@ struct Demo: AsyncParsableCommand {
         await deadLetters.close()
         await assembly.close()
         let tally = try await simulator.tally()
+        let recorded = try await assembly.journal?.counts() ?? [:]
 
-        let report = DemoReport(manifest: manifest, deadLetters: deadLetters.all, tally: tally)
-        print(report.text(platform: platform, deadLetterTopic: settings.deadLetterTopic, brokers: brokers))
+        let report = DemoReport(manifest: manifest, deadLetters: deadLetters.all, tally: tally, journal: recorded)
+        print(report.text(platform: platform, deadLetterTopic: settings.deadLetterTopic, brokers: brokers, journalPath: journalPath))
         if timedOut { print("timed out: \(engine.statistics.processed + engine.statistics.deadLettered) of \(manifest.samples.count) samples finished") }
 
         if keepServing {
@@ -199,6 +203,8 @@ struct DemoReport {
     let manifest: DemoManifest
     let deadLetters: [DeadLetterCollector.Letter]
     let tally: PlatformTally
+    /// Events the engine's journal recorded, by kind.
+    let journal: [JournalEvent.Kind: Int]
 
     private var outcomes: [(sample: DemoManifest.Sample, letter: DeadLetterCollector.Letter?, ok: Bool)] {
         manifest.samples.map { sample in
@@ -222,12 +228,16 @@ struct DemoReport {
 
     private var expectedOrdonnances: Int { manifest.samples.reduce(0) { $0 + ($1.ordonnances ?? 0) } }
 
+    /// One receipt per document and per ordonnance delivered.
+    private var expectedReceipts: Int { expectedDocuments.values.reduce(expectedOrdonnances, +) }
+
     var asExpected: Bool {
         outcomes.allSatisfy(\.ok) && expectedDocuments.allSatisfy { tally.documents[$0.key, default: 0] == $0.value }
             && tally.ordonnances == expectedOrdonnances
+            && journal[.delivered, default: 0] == expectedReceipts && journal[.deadLettered, default: 0] == deadLetters.count
     }
 
-    func text(platform: String, deadLetterTopic: String, brokers: String) -> String {
+    func text(platform: String, deadLetterTopic: String, brokers: String, journalPath: String) -> String {
         var lines: [String] = [""]
         let byRoute = Dictionary(grouping: outcomes) { $0.sample.route }
         for route in byRoute.keys.sorted() {
@@ -245,6 +255,9 @@ struct DemoReport {
             "\(service) \(tally.documents[service, default: 0]) (expected \(expectedDocuments[service, default: 0]))"
         }
         lines.append("platform stand-in: documents \(documents.joined(separator: ", ")); ordonnances \(tally.ordonnances) (expected \(expectedOrdonnances)) with \(tally.prescriptionLines) lines")
+        lines.append("journal: \(journal[.delivered, default: 0]) delivery receipts (expected \(expectedReceipts)), "
+                     + "\(journal[.retried, default: 0]) retries, \(journal[.deadLettered, default: 0]) dead letters "
+                     + "(expected \(deadLetters.count)); passerelle journal --db \(journalPath)")
         lines.append("look at: \(platform)/ (the stand-in's page; --keep-serving keeps it up, --sim-db keeps its data), "
                      + "dead letters on topic \(deadLetterTopic) at \(brokers) (kcat -C -b \(brokers) -t \(deadLetterTopic) -f '%h %s\\n')")
         lines.append(asExpected ? "demo outcome: as expected" : "demo outcome: NOT as expected")

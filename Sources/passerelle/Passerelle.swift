@@ -12,7 +12,7 @@ struct Passerelle: AsyncParsableCommand {
         discussion: "HL7 v2 and CDA from Kafka topics to the Luxembourg national eHealth platform.",
         version: versionText,
         subcommands: [HL7Command.self, CDACommand.self, XPathCommand.self, LOINCCommand.self, TerminologyCommand.self,
-                      MapCommand.self, CheckCommand.self, TestCommand.self, Run.self, SimCommand.self, Demo.self])
+                      MapCommand.self, CheckCommand.self, TestCommand.self, Run.self, JournalCommand.self, SimCommand.self, Demo.self])
 
     /// Passerelle's version and the C libraries actually loaded, for bug reports and support.
     static var versionText: String {

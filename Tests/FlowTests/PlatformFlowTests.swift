@@ -1,6 +1,7 @@
 @testable import Engine
 import Foundation
 import HL7v2
+import Journal
 import Kafka
 import KafkaTestSupport
 import PlatformSim
@@ -64,6 +65,7 @@ import Testing
                   group: flow-\(UUID().uuidString.prefix(8))
                   properties: { session.timeout.ms: "6000" }
                 dead_letter_topic: \(deadLetters)
+                journal: journal.sqlite
                 routes: Routes
                 mappings: \(root.appendingPathComponent("Mappings").path)
                 terminology: \(root.appendingPathComponent("deploy/terminology/sample").path)
@@ -163,6 +165,9 @@ import Testing
         try await deployment.stop(running)
         #expect(running.engine.statistics.deadLettered == 0)
         #expect(running.engine.statistics.retries > 12)
+        let journal = try #require(running.assembly.journal)
+        #expect(try await journal.counts() == [.delivered: 12, .retried: running.engine.statistics.retries])
+        #expect(try await journal.events(kind: .retried, limit: 1).first?.reason?.contains("HTTP 503") == true)
     }
 
     @Test func replaysCreateNoSecondDocument() async throws {
@@ -185,6 +190,11 @@ import Testing
         try await deployment.stop(replay)
         #expect(try await deployment.documents() == 6)
         #expect(replay.engine.statistics.deadLettered == 0)
+        // The journal shows each replay acknowledged by the registry as a duplicate of what it had.
+        let receipts = try await Journal(path: deployment.settings.journalPath).events(kind: .delivered)
+        #expect(receipts.count == 14)
+        #expect(receipts.filter { $0.duplicate == true }.count == 8)
+        #expect(Set(receipts.compactMap(\.reference)).count == 6, "one registry entry per document")
     }
 }
 
