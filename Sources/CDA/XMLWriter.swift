@@ -11,22 +11,18 @@
 public struct XMLWriter {
     private var storage: Storage
     private var count = 0
-    /// The open elements: where the name was written in the output (the end tag copies it from
-    /// there), and how many namespace bindings the element declared.
-    private var open: [(name: Range<Int>, bindings: Int)] = []
+    /// How many elements are open (entries of `storage.open`).
+    private var depth = 0
     /// The declared prefixes in scope, back to back, and where each one ends (innermost last).
     private var prefixes: [UInt8] = Array("xml".utf8)
     private var prefixEnds: [Int] = [3]
-    /// The attribute names (namespace declarations included) of the open start tag, as ranges
-    /// of the output.
-    private var attributes: [Range<Int>] = []
+    /// How many attribute names the open start tag has (entries of `storage.attributes`).
+    private var attributeCount = 0
     private var startTagIsOpen = false
     private var failure: XMLWriterError?
 
     public init(declaration: Bool = true, capacity: Int = 4096) {
-        storage = Storage(capacity: max(capacity, 64))
-        open.reserveCapacity(32)
-        attributes.reserveCapacity(8)
+        storage = Storage(capacity: max(capacity, 64), openCapacity: 32, attributeCapacity: 8)
         if declaration { append(#"<?xml version="1.0" encoding="UTF-8"?>"#) }
     }
 
@@ -81,17 +77,19 @@ public struct XMLWriter {
             return (count - bytes.count..<count, prefixLength)
         }
         guard let (nameRange, prefixLength) = written else { return fail(.invalidName(name)) }
-        open.append((nameRange, bindings))
+        if depth == storage.openCapacity { regrow(openCapacity: 2 * depth) }
+        storage.open[depth] = (nameRange, bindings)
+        depth &+= 1
         startTagIsOpen = true
-        // popLast, not removeAll: the generic range removal costs more than the two or three pops.
-        while attributes.popLast() != nil {}
+        attributeCount = 0
         // The prefix of an element that declares namespaces may be one of them: `declare` checks it.
         if prefixLength > 0 && bindings == 0 { checkPrefix(of: nameRange, prefixLength: prefixLength) }
     }
 
     /// Declares `namespaces` on the element just started, then checks its prefix.
     private mutating func declare(_ namespaces: KeyValuePairs<String, String>) {
-        guard failure == nil, let nameRange = open.last?.name else { return }
+        guard failure == nil, depth > 0 else { return }
+        let nameRange = storage.open[depth - 1].name
         for (prefix, uri) in namespaces {
             let misuse = withBytes(of: prefix) { bytes -> XMLWriterError? in
                 guard bytes.isEmpty || Self.prefixLength(ofQName: bytes) == 0 else { return .invalidName(prefix) }
@@ -146,7 +144,7 @@ public struct XMLWriter {
     @usableFromInline
     mutating func writeText(_ value: String) {
         guard failure == nil else { return }
-        guard !open.isEmpty else { return fail(.textOutsideRoot) }
+        guard depth > 0 else { return fail(.textOutsideRoot) }
         closeStartTag()
         escape(value, inAttribute: false)
     }
@@ -154,7 +152,9 @@ public struct XMLWriter {
     @usableFromInline
     mutating func endElement() {
         guard failure == nil else { return }
-        guard let element = open.popLast() else { return fail(.unbalancedEnd) }
+        guard depth > 0 else { return fail(.unbalancedEnd) }
+        depth &-= 1
+        let element = storage.open[depth]
         if element.bindings > 0 {
             prefixEnds.removeLast(element.bindings)
             prefixes.removeLast(prefixes.count - prefixEnds[prefixEnds.count - 1])
@@ -165,7 +165,7 @@ public struct XMLWriter {
         } else {
             append(UInt8(ascii: "<"), UInt8(ascii: "/"))
             reserve(element.name.count)
-            (storage.bytes + count).initialize(from: storage.bytes + element.name.lowerBound, count: element.name.count)
+            Self.copy(storage.bytes + element.name.lowerBound, to: storage.bytes + count, count: element.name.count)
             count += element.name.count
             append(UInt8(ascii: ">"))
         }
@@ -174,7 +174,7 @@ public struct XMLWriter {
     /// The document, once every element is closed.
     public consuming func finish() throws(XMLWriterError) -> [UInt8] {
         if let failure { throw failure }
-        if let element = open.last { throw .unclosed(string(at: element.name)) }
+        if depth > 0 { throw .unclosed(string(at: storage.open[depth - 1].name)) }
         return Array(UnsafeBufferPointer(start: storage.bytes, count: count))
     }
 
@@ -191,11 +191,20 @@ public struct XMLWriter {
     /// already has it.
     private mutating func noteAttribute(_ range: Range<Int>) -> Bool {
         let bytes = storage.bytes
-        let name = UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count)
-        for other in attributes where other.count == range.count {
-            if name.elementsEqual(UnsafeBufferPointer(start: bytes + other.lowerBound, count: other.count)) { return false }
+        for index in 0..<attributeCount {
+            let other = storage.attributes[index]
+            if other.count == range.count && Self.equal(bytes + other.lowerBound, bytes + range.lowerBound, count: range.count) {
+                return false
+            }
         }
-        attributes.append(range)
+        if attributeCount == storage.attributeCapacity { regrow(attributeCapacity: 2 * attributeCount) }
+        storage.attributes[attributeCount] = range
+        attributeCount &+= 1
+        return true
+    }
+
+    private static func equal(_ first: UnsafePointer<UInt8>, _ second: UnsafePointer<UInt8>, count: Int) -> Bool {
+        for offset in 0..<count where first[offset] != second[offset] { return false }
         return true
     }
 
@@ -210,7 +219,7 @@ public struct XMLWriter {
     /// Copies of a writer share storage until one of them writes.
     @usableFromInline
     mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(count, capacity: storage.capacity) }
+        if !isKnownUniquelyReferenced(&storage) { regrow() }
     }
 
     private func string(at range: Range<Int>) -> String {
@@ -224,7 +233,18 @@ public struct XMLWriter {
 
     @inline(never)
     private mutating func grow(_ extra: Int) {
-        storage = storage.copy(count, capacity: max(2 * storage.capacity, count + extra))
+        regrow(capacity: max(2 * storage.capacity, count + extra))
+    }
+
+    /// Replaces the storage with a copy of what is in use, with the capacities given.
+    @inline(never)
+    private mutating func regrow(capacity: Int? = nil, openCapacity: Int? = nil, attributeCapacity: Int? = nil) {
+        let copy = Storage(capacity: capacity ?? storage.capacity, openCapacity: openCapacity ?? storage.openCapacity,
+                           attributeCapacity: attributeCapacity ?? storage.attributeCapacity)
+        copy.bytes.initialize(from: storage.bytes, count: count)
+        copy.open.initialize(from: storage.open, count: depth)
+        copy.attributes.initialize(from: storage.attributes, count: attributeCount)
+        storage = copy
     }
 
     @inline(__always)
@@ -247,8 +267,29 @@ public struct XMLWriter {
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         reserve(bytes.count)
-        (storage.bytes + count).initialize(from: source, count: bytes.count)
+        Self.copy(source, to: storage.bytes + count, count: bytes.count)
         count += bytes.count
+    }
+
+    /// Most names and values are under 16 bytes: two overlapping loads and stores copy them
+    /// without the call into memcpy, which costs more than the copy.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+        case 1..<4:
+            for offset in 0..<count { target[offset] = source[offset] }
+        default:
+            target.initialize(from: source, count: count)
+        }
     }
 
     private mutating func append(_ text: StaticString) {
@@ -395,23 +436,34 @@ public struct XMLWriter {
         return (belowA | aboveZ) & highs == 0
     }
 
-    /// The output bytes; the writer keeps the count.
+    /// The output bytes, the open elements and the attribute names of the open start tag, in
+    /// fixed buffers so that the hot paths index them without Array's uniqueness and capacity
+    /// checks; the writer keeps the counts.
     private final class Storage {
         let bytes: UnsafeMutablePointer<UInt8>
         let capacity: Int
+        /// Where each open element's name was written in the output (the end tag copies it from
+        /// there), and how many namespace bindings the element declared.
+        let open: UnsafeMutablePointer<(name: Range<Int>, bindings: Int)>
+        let openCapacity: Int
+        /// The attribute names (namespace declarations included), as ranges of the output.
+        let attributes: UnsafeMutablePointer<Range<Int>>
+        let attributeCapacity: Int
 
-        init(capacity: Int) {
+        init(capacity: Int, openCapacity: Int, attributeCapacity: Int) {
             bytes = .allocate(capacity: capacity)
             self.capacity = capacity
+            open = .allocate(capacity: openCapacity)
+            self.openCapacity = openCapacity
+            attributes = .allocate(capacity: attributeCapacity)
+            self.attributeCapacity = attributeCapacity
         }
 
-        func copy(_ count: Int, capacity: Int) -> Storage {
-            let copy = Storage(capacity: capacity)
-            copy.bytes.initialize(from: bytes, count: count)
-            return copy
+        deinit {
+            bytes.deallocate()
+            open.deallocate()
+            attributes.deallocate()
         }
-
-        deinit { bytes.deallocate() }
     }
 }
 
