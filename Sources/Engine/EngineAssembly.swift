@@ -90,9 +90,10 @@ public final class EngineAssembly: Sendable {
 
     /// Batches fill for up to 5 ms while the engine's pipelined lanes keep sends in flight.
     static let producerDefaults = ["linger.ms": "5"]
-    /// Consumer defaults that bound librdkafka's own prefetch queue (64 MB or 100,000 messages
-    /// by default), which is most of the memory under a large backlog.
-    static let consumerDefaults = ["queued.max.messages.kbytes": "16384", "queued.min.messages": "10000"]
+    /// Consumer defaults: librdkafka's own prefetch queue bounded (64 MB or 100,000 messages by
+    /// default, most of the memory under a large backlog), and fetches that wait at most 10 ms
+    /// for data (500 ms by default), since a broker may hold a fetch that long before answering.
+    static let consumerDefaults = ["queued.max.messages.kbytes": "16384", "queued.min.messages": "10000", "fetch.wait.max.ms": "10"]
 
     public var catalog: RouteCatalog { loaded.withLock { $0 } }
 
