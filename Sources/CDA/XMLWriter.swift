@@ -346,8 +346,20 @@ public struct XMLWriter {
     /// How many leading bytes of `bytes` certainly need no escaping, in whole words of eight
     /// (all of them when none does); `escape` looks at the rest byte by byte.
     private static func plainPrefixLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let base = bytes.baseAddress, bytes.count >= 8 else { return 0 }
+        guard let base = bytes.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
+        if bytes.count < 8 {
+            // Short values (codes, units, numbers) as one word: the first and last four bytes,
+            // or fewer bytes padded with a plain one.
+            var word: UInt64 = 0x4141_4141_4141_4141
+            if bytes.count >= 4 {
+                word = UInt64(raw.loadUnaligned(as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: bytes.count &- 4, as: UInt32.self)) << 32
+            } else {
+                for index in 0..<bytes.count { word = word << 8 | UInt64(base[index]) }
+            }
+            return mayNeedEscaping(word) ? 0 : bytes.count
+        }
         var index = 0
         while index &+ 8 <= bytes.count {
             if mayNeedEscaping(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return index }
