@@ -180,6 +180,7 @@ public struct XMLWriter {
 
     private mutating func fail(_ error: XMLWriterError) { failure = failure ?? error }
 
+    @inline(__always)
     private mutating func closeStartTag() {
         if startTagIsOpen {
             append(UInt8(ascii: ">"))
@@ -345,6 +346,7 @@ public struct XMLWriter {
 
     /// How many leading bytes of `bytes` certainly need no escaping, in whole words of eight
     /// (all of them when none does); `escape` looks at the rest byte by byte.
+    @inline(__always)
     private static func plainPrefixLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
@@ -387,6 +389,7 @@ public struct XMLWriter {
     /// For `local` or `prefix:local`, each part an XML name without colon, the length of the
     /// prefix (0 when there is none); nil for anything else. Non-ASCII letters are accepted
     /// without the full Unicode name tables.
+    @inline(__always)
     private static func prefixLength(ofQName name: UnsafeBufferPointer<UInt8>) -> Int? {
         if isLetters(name) { return 0 }
         var colon = 0
