@@ -190,6 +190,7 @@ public struct XMLWriter {
 
     /// Records an attribute name just written at `range` of the output; false if the start tag
     /// already has it.
+    @inline(__always)
     private mutating func noteAttribute(_ range: Range<Int>) -> Bool {
         let bytes = storage.bytes
         for index in 0..<attributeCount {
