@@ -139,6 +139,26 @@ import Testing
         #expect(try document.string(XPathExpression("/list/item[1000]/@n")) == "999")
     }
 
+    @Test func deepNestingAndManyAttributesGrowTheirBuffers() throws {
+        var writer = XMLWriter(declaration: false)
+        for depth in 0..<100 { writer.start("e\(depth)") }
+        for index in 0..<20 { writer.attribute("a\(index)", String(index)) }
+        var copy = writer
+        writer.attribute("a7", "again")
+        for _ in 0..<100 { writer.end() }
+        #expect(throws: XMLWriterError.duplicateAttribute("a7")) { try writer.finish() }
+        copy.end()
+        #expect(throws: XMLWriterError.unclosed("e98")) { try copy.finish() }
+
+        var valid = XMLWriter(declaration: false)
+        for depth in 0..<100 { valid.start("e\(depth)") }
+        for index in 0..<20 { valid.attribute("a\(index)", String(index)) }
+        for _ in 0..<100 { valid.end() }
+        let document = try XMLDocument(bytes: try valid.finish())
+        #expect(try document.string(XPathExpression("count(//@*)")) == "20")
+        #expect(try document.string(XPathExpression("name(/e0/e1/e2/e3/e4/e5/e6/e7/e8/e9/e10/e11/e12/e13/e14/e15/e16/e17/e18/e19/e20/e21/e22/e23/e24/e25/e26/e27/e28/e29/e30/e31/e32/e33)")) == "e33")
+    }
+
     @Test func copiesOfAWriterAreIndependent() throws {
         var first = XMLWriter(declaration: false)
         first.start("a")
