@@ -67,27 +67,39 @@ extension HL7Message {
     }
 
     func locate(_ path: HL7Path) -> (range: Range<Int>, level: Level)? {
-        guard let segment = segmentIndex(packedName: path.packedSegment, occurrence: path.occurrence),
-              let (fieldBytes, literal) = fieldRange(segment: segment, field: path.field) else { return nil }
+        segmentIndex(packedName: path.packedSegment, occurrence: path.occurrence).flatMap { segment in
+            locate(segment: segment, field: path.field, repetition: path.repetition, component: path.component,
+                   subcomponent: path.subcomponent)
+        }
+    }
+
+    func locate(segment: Int, field: Int, repetition: Int, component: Int?,
+                subcomponent: Int?) -> (range: Range<Int>, level: Level)? {
+        guard let (fieldBytes, literal) = fieldRange(segment: segment, field: field) else { return nil }
         if literal {
-            guard path.repetition == 1, (path.component ?? 1) == 1, (path.subcomponent ?? 1) == 1 else { return nil }
+            guard repetition == 1, (component ?? 1) == 1, (subcomponent ?? 1) == 1 else { return nil }
             return (fieldBytes, .literal)
         }
-        guard let repetition = piece(of: fieldBytes, separatedBy: delimiters.repetition, number: path.repetition) else { return nil }
-        guard let componentNumber = path.component else { return (repetition, .repetition) }
-        guard let component = piece(of: repetition, separatedBy: delimiters.component, number: componentNumber) else { return nil }
-        guard let subcomponentNumber = path.subcomponent else { return (component, .component) }
-        guard let subcomponent = piece(of: component, separatedBy: delimiters.subcomponent, number: subcomponentNumber) else { return nil }
-        return (subcomponent, .subcomponent)
+        guard let repetitionBytes = piece(of: fieldBytes, separatedBy: delimiters.repetition, number: repetition) else { return nil }
+        guard let component else { return (repetitionBytes, .repetition) }
+        guard let componentBytes = piece(of: repetitionBytes, separatedBy: delimiters.component, number: component) else { return nil }
+        guard let subcomponent else { return (componentBytes, .component) }
+        guard let subcomponentBytes = piece(of: componentBytes, separatedBy: delimiters.subcomponent, number: subcomponent) else { return nil }
+        return (subcomponentBytes, .subcomponent)
+    }
+
+    /// Decodes a located value as `value(at:)` describes.
+    func value(_ located: (range: Range<Int>, level: Level), formatting: FormattingEscapes) -> String {
+        let (range, level) = located
+        if level == .literal || containsDelimiter(below: level, in: range) { return decode(range) }
+        return unescape(range, formatting: formatting)
     }
 
     /// The value at `path`, unescaped; nil when absent. A path that stops above the leaves of a
     /// composite value (`PID-5` of `DOE^JOHN`) reads its encoded text, delimiters and escapes kept,
     /// so that it can be split again.
     public func value(at path: HL7Path, formatting: FormattingEscapes = .keep) -> String? {
-        guard let (range, level) = locate(path) else { return nil }
-        if level == .literal || containsDelimiter(below: level, in: range) { return decode(range) }
-        return unescape(range, formatting: formatting)
+        locate(path).map { value($0, formatting: formatting) }
     }
 
     /// The value at `path` as text, `""` when empty or absent.
@@ -109,9 +121,8 @@ extension HL7Message {
 
     /// The number of repetitions of the field at `path` (0 when absent or empty).
     public func repetitionCount(at path: HL7Path) -> Int {
-        guard let segment = segmentIndex(packedName: path.packedSegment, occurrence: path.occurrence),
-              let (range, literal) = fieldRange(segment: segment, field: path.field), !range.isEmpty else { return 0 }
-        return literal ? 1 : pieces(of: range, separatedBy: delimiters.repetition).count
+        segmentIndex(packedName: path.packedSegment, occurrence: path.occurrence)
+            .map { repetitionCount(inSegment: $0, field: path.field) } ?? 0
     }
 
     /// The number of segments named `name`.

@@ -12,6 +12,33 @@ extension HL7Message {
         return nil
     }
 
+    /// Index of the `path.occurrence`-th segment named like `path` among the segments at `range`;
+    /// nil when fewer. The name was packed when the path was made, so this only scans.
+    public func segmentIndex(of path: HL7Path, in range: Range<Int>) -> Int? {
+        var seen = 0
+        for index in range.clamped(to: 0..<segmentEntries.count) where segmentEntries[index].name == path.packedSegment {
+            seen += 1
+            if seen == path.occurrence { return index }
+        }
+        return nil
+    }
+
+    /// The value of segment `index` at a field, repetition, component and subcomponent (1-based,
+    /// numbered as in `HL7Path`), as `value(at:)` reads it; nil when absent. For readers that have
+    /// located the segment once and read several values from it.
+    public func value(inSegment index: Int, field: Int, repetition: Int = 1, component: Int? = nil, subcomponent: Int? = nil,
+                      formatting: FormattingEscapes = .keep) -> String? {
+        locate(segment: index, field: field, repetition: repetition, component: component, subcomponent: subcomponent)
+            .map { value($0, formatting: formatting) }
+    }
+
+    /// The number of repetitions of field `field` of segment `index` (0 when absent or empty).
+    public func repetitionCount(inSegment index: Int, field: Int) -> Int {
+        guard let (range, literal) = fieldRange(segment: index, field: field), !range.isEmpty else { return 0 }
+        let separator = delimiters.repetition
+        return literal ? 1 : storage[range].reduce(1) { $1 == separator ? $0 + 1 : $0 }
+    }
+
     /// Indices of the segments named `name` among the segments at `range`, in order.
     public func segmentIndices(named name: String, in range: Range<Int>) -> [Int] {
         let packed = packName(name)

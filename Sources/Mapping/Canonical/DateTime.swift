@@ -42,12 +42,21 @@ extension Canonical {
                 return value
             }
             guard let year = digits(4) else { return nil }
-            var parts = [year]
+            // Month to second, as many as given; named locals rather than an array, which would
+            // allocate on every date read.
+            var month = 0, day = 0, hour = 0, minute = 0, second = 0
             var precision = Precision.year
-            for next in [Precision.month, .day, .hour, .minute, .second] {
-                guard let value = digits(2) else { break }
-                parts.append(value)
-                precision = next
+            parts: do {
+                guard let value = digits(2) else { break parts }
+                (month, precision) = (value, .month)
+                guard let value = digits(2) else { break parts }
+                (day, precision) = (value, .day)
+                guard let value = digits(2) else { break parts }
+                (hour, precision) = (value, .hour)
+                guard let value = digits(2) else { break parts }
+                (minute, precision) = (value, .minute)
+                guard let value = digits(2) else { break parts }
+                (second, precision) = (value, .second)
             }
             var fraction = ""
             if precision == .second, index < bytes.count, bytes[index] == UInt8(ascii: ".") {
@@ -65,17 +74,16 @@ extension Canonical {
                 offset = sign * (hours * 60 + minutes)
             }
             guard index == bytes.count else { return nil }
-            parts += Array(repeating: 0, count: 6 - parts.count)
-            self.year = parts[0]
-            self.month = max(parts[1], 1)
-            self.day = max(parts[2], 1)
-            self.hour = parts[3]
-            self.minute = parts[4]
-            self.second = parts[5]
+            self.year = year
+            self.month = max(month, 1)
+            self.day = max(day, 1)
+            self.hour = hour
+            self.minute = minute
+            self.second = second
             self.fraction = fraction
             self.precision = precision
-            guard (precision < .month || (1...12).contains(parts[1])),
-                  (precision < .day || (1...Self.days(inMonth: month, of: year)).contains(parts[2])),
+            guard (precision < .month || (1...12).contains(month)),
+                  (precision < .day || (1...Self.days(inMonth: month, of: year)).contains(day)),
                   hour < 24, minute < 60, second < 60 else { return nil }
             if precision > .day {
                 offsetMinutes = offset ?? Self.offset(of: self, in: zone)
@@ -125,7 +133,11 @@ extension Canonical {
 
         private static func days(inMonth month: Int, of year: Int) -> Int {
             let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-            return [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            switch month {
+            case 2: return isLeap ? 29 : 28
+            case 4, 6, 9, 11: return 30
+            default: return 31
+            }
         }
 
         /// The offset `zone` had at the local wall-clock time of `value`.

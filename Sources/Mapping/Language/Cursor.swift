@@ -50,32 +50,29 @@ struct Cursor {
         }
     }
 
-    /// `path` addressed absolutely (segment occurrence in the whole message), nil when its segment
-    /// is in no enclosing group.
-    func resolve(_ path: HL7Path) -> HL7Path? {
+    /// The index of the segment `path` names: its first of the kind in the innermost enclosing
+    /// group that has one; nil when none has.
+    func segment(of path: HL7Path) -> Int? {
         for scope in scopes.reversed() {
-            if let index = message.segmentIndex(named: path.segment, occurrence: path.occurrence, in: scope.visible) {
-                return message.path(path, atSegment: index)
-            }
+            if let index = message.segmentIndex(of: path, in: scope.visible) { return index }
         }
         return nil
     }
 
     /// The unescaped value at `path`; nil when absent, empty or HL7's explicit null `""`.
     func value(_ path: HL7Path, formatting: FormattingEscapes = .keep) -> String? {
-        guard let absolute = resolve(path) else { return nil }
-        return present(message.value(at: absolute, formatting: formatting))
+        guard let segment = segment(of: path) else { return nil }
+        return present(message.value(inSegment: segment, field: path.field, repetition: path.repetition, component: path.component,
+                                     subcomponent: path.subcomponent, formatting: formatting))
     }
 
     /// Every repetition of the field (or component) at `path` that has a value, formatting
     /// escapes rendered (`\.br\` a line break): text fields (TX, FT) sent one line per repetition.
     func texts(_ path: HL7Path) -> [String] {
-        guard let absolute = resolve(path) else { return [] }
-        let field = HL7Path(segment: absolute.segment, occurrence: absolute.occurrence, field: absolute.field)
-        return (0..<message.repetitionCount(at: field)).compactMap { index in
-            present(message.value(at: HL7Path(segment: absolute.segment, occurrence: absolute.occurrence, field: absolute.field,
-                                              repetition: index + 1, component: path.component, subcomponent: path.subcomponent),
-                                  formatting: .render))
+        guard let segment = segment(of: path) else { return [] }
+        return (0..<message.repetitionCount(inSegment: segment, field: path.field)).compactMap { index in
+            present(message.value(inSegment: segment, field: path.field, repetition: index + 1, component: path.component,
+                                  subcomponent: path.subcomponent, formatting: .render))
         }
     }
 
@@ -87,12 +84,12 @@ struct Cursor {
     /// Each repetition of the CX field at `field` whose assigning authority (CX-4.1 or CX-4.2)
     /// passes `filter`: its id (CX-1) and the authority's OID.
     func identifiers(_ field: HL7Path, matching filter: AuthorityFilter) -> [(value: String, authority: String?)] {
-        guard let absolute = resolve(field) else { return [] }
+        guard let segment = segment(of: field) else { return [] }
         var found: [(String, String?)] = []
-        for repetition in stride(from: 1, through: message.repetitionCount(at: absolute), by: 1) {
+        for repetition in stride(from: 1, through: message.repetitionCount(inSegment: segment, field: field.field), by: 1) {
             func component(_ component: Int, _ subcomponent: Int? = nil) -> String? {
-                present(message.value(at: HL7Path(segment: absolute.segment, occurrence: absolute.occurrence, field: absolute.field,
-                                                  repetition: repetition, component: component, subcomponent: subcomponent)))
+                present(message.value(inSegment: segment, field: field.field, repetition: repetition, component: component,
+                                      subcomponent: subcomponent))
             }
             guard let id = component(1) else { continue }
             let namespace = component(4, 1), universal = component(4, 2)
@@ -104,7 +101,10 @@ struct Cursor {
 
     /// A failure of `rule`, located at the first path `expression` reads in the current group.
     func failure(_ rule: String, at path: HL7Path?, _ message: String) -> MappingRunError {
-        MappingRunError(mapping: mapping, rule: rule, path: path.map { (resolve($0) ?? $0).description }, message: message)
+        MappingRunError(mapping: mapping, rule: rule, path: path.map { path in
+            // Addressed in the whole message, as the user would look it up.
+            (segment(of: path).flatMap { self.message.path(path, atSegment: $0) } ?? path).description
+        }, message: message)
     }
 }
 

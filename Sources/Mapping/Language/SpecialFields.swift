@@ -56,7 +56,7 @@ extension Field {
             return { root, cursor throws(MappingRunError) in
                 do throws(EvaluationFailure) {
                     if let when, !(try when.holds(cursor)) { return }
-                    let reader = HL7ValueReader(cursor: cursor, field: field, systems: systems)
+                    let reader = HL7ValueReader(cursor: cursor, field: field, segment: cursor.segment(of: field), systems: systems)
                     guard let value = reader.read(type: try type?.evaluate(cursor), unit: try unit?.evaluate(cursor)) else { return }
                     root[keyPath: keyPath] = value
                     cursor.assignments += 1
@@ -72,11 +72,12 @@ extension Field {
 struct HL7ValueReader {
     let cursor: Cursor
     let field: HL7Path
+    /// The segment `field` is read in, located once for all its components.
+    let segment: Int?
     let systems: CodeTable?
 
-    func component(_ number: Int, repetition: Int = 1) -> String? {
-        cursor.value(HL7Path(segment: field.segment, occurrence: field.occurrence, field: field.field,
-                             repetition: repetition, component: number))
+    func component(_ number: Int) -> String? {
+        segment.flatMap { present(cursor.message.value(inSegment: $0, field: field.field, component: number)) }
     }
 
     func read(type: String?, unit: String?) -> Canonical.ObservationValue? {

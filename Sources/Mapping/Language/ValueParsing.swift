@@ -17,10 +17,17 @@ enum ValueParsing {
     /// `text` without the blanks (white space other than line breaks) around it. Not Foundation's
     /// `trimmingCharacters`, whose NSString bridging took a quarter of the mapping time.
     static func trimmed(_ text: some StringProtocol, newlines: Bool = false) -> String {
+        // Most values start and end with a printable ASCII character: nothing to trim, settled
+        // without classifying every Character.
+        if let first = text.first?.asciiValue, let last = text.last?.asciiValue, isPrintableASCII(first), isPrintableASCII(last) {
+            return String(text)
+        }
         let blank = { (character: Character) in character.isWhitespace && (newlines || !character.isNewline) }
         guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
         return String(text[first...last])
     }
+
+    private static func isPrintableASCII(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7f }
 
     /// Normalised to what CDA accepts: `.5` → `0.5`, `+3` → `3`, `5.` → `5`.
     static func decimal(_ text: some StringProtocol) -> String? {
