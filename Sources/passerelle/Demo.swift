@@ -80,10 +80,11 @@ struct Demo: AsyncParsableCommand {
 
         let engine = try assembly.makeEngine()
         let engineTask = Task { try await engine.run() }
-        let deadLetters = try DeadLetterCollector(topic: settings.deadLetterTopic, kafka: assembly.kafka, group: "passerelle-demo-dlq-\(runID)")
+        let deadLetters = try DeadLetterCollector(topic: settings.deadLetterTopic, kafka: assembly.consumerConfiguration,
+                                                  group: "passerelle-demo-dlq-\(runID)")
         let collecting = Task { try await deadLetters.collect() }
 
-        let producer = try KafkaProducer(configuration: assembly.kafka)
+        let producer = try KafkaProducer(configuration: assembly.producerConfiguration)
         for sample in manifest.samples {
             let bytes = try sample.bytes(in: samples)
             _ = try await producer.send(KafkaRecord(
