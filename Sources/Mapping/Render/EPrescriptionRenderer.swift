@@ -122,26 +122,11 @@ public struct EPrescriptionRenderer: Sendable {
 
     /// The section text: one row per line, what the pharmacist reads.
     private func narrative(_ writer: inout XMLWriter, _ lines: [Canonical.PrescriptionLine]) {
-        writer.start("text")
-        writer.start("table")
-        writer.start("thead")
-        writer.start("tr")
-        for heading in ["Produit", "Posologie", "Quantité", "Renouvellements", "Substitution"] { writer.element("th", text: heading) }
-        writer.end()
-        writer.end()
-        writer.start("tbody")
-        for line in lines {
-            writer.start("tr")
-            writer.element("td", text: line.product?.display ?? line.product?.code ?? "")
-            writer.element("td", text: Self.dosage(line) ?? "")
-            writer.element("td", text: [line.quantity, line.quantityUnit].compactMap { $0 }.joined(separator: " "))
-            writer.element("td", text: line.repeats.map(String.init) ?? "")
-            writer.element("td", text: line.substitutionAllowed.map { $0 ? "autorisée" : "non autorisée" } ?? "")
-            writer.end()
-        }
-        writer.end()
-        writer.end()
-        writer.end()
+        writer.narrativeTable(headings: ["Produit", "Posologie", "Quantité", "Renouvellements", "Substitution"], rows: lines.map { line in
+            [line.product?.display ?? line.product?.code ?? "", Self.dosage(line) ?? "",
+             [line.quantity, line.quantityUnit].compactMap { $0 }.joined(separator: " "), line.repeats.map(String.init) ?? "",
+             line.substitutionAllowed.map { $0 ? "autorisée" : "non autorisée" } ?? ""]
+        })
     }
 
     /// Dose, timing and instructions as one line of text.

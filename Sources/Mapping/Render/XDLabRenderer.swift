@@ -157,26 +157,11 @@ public struct XDLabRenderer: Sendable {
 
     /// The section text: one row per result, what a clinician reads.
     private func narrative(_ writer: inout XMLWriter, _ observations: [Canonical.Observation]) {
-        writer.start("text")
-        writer.start("table")
-        writer.start("thead")
-        writer.start("tr")
-        for heading in ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"] { writer.element("th", text: heading) }
-        writer.end()
-        writer.end()
-        writer.start("tbody")
-        for observation in observations {
-            writer.start("tr")
-            writer.element("td", text: observation.code?.display ?? observation.code?.code ?? "")
-            writer.element("td", text: observation.value?.display ?? "")
-            writer.element("td", text: observation.value?.unit ?? "")
-            writer.element("td", text: observation.referenceRange?.display ?? "")
-            writer.element("td", text: observation.interpretation?.display ?? observation.interpretation?.code ?? "")
-            writer.end()
-        }
-        writer.end()
-        writer.end()
-        writer.end()
+        writer.narrativeTable(headings: ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"],
+                              rows: observations.map { observation in
+            [observation.code?.display ?? observation.code?.code ?? "", observation.value?.display ?? "", observation.value?.unit ?? "",
+             observation.referenceRange?.display ?? "", observation.interpretation?.display ?? observation.interpretation?.code ?? ""]
+        })
     }
 
     /// A unit CDA's PQ can carry (no white space); none means dimensionless ("1").
