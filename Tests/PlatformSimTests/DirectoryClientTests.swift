@@ -6,7 +6,7 @@ import Testing
 /// The enrichment client against the stand-in's MPI and HPD, over HTTP.
 @Suite struct DirectoryClientTests {
     static func directory(_ sim: RunningSimulator, timeToLive: Duration = .seconds(300)) -> PlatformDirectory {
-        PlatformDirectory(mpiURL: sim.baseURL + "/mpi", hpdURL: sim.baseURL + "/hpd", client: sim.client, timeout: .seconds(2),
+        PlatformDirectory(mpiURL: sim.baseURL + "/mpi", hpdURL: sim.baseURL + "/hpd", client: sim.client, timeout: .seconds(15),
                           timeToLive: timeToLive)
     }
 
