@@ -133,6 +133,9 @@ public struct RouteHandler: MessageHandler {
         var body = message.serialize(terminateLastSegment: true)
         var contentType = "x-application/hl7-v2+er7"
         var canonical: CanonicalValue?
+        // The body is the canonical JSON, encoded once at the end: encoding it after every map
+        // step, to be replaced by a render, took more time than the mapping itself.
+        var bodyIsCanonicalJSON = false
         for step in route.steps {
             switch step {
             case .validate(let loinc, let units):
@@ -145,6 +148,7 @@ public struct RouteHandler: MessageHandler {
                 case .professionals: try await enrich.professionals(message)
                 }
                 body = message.serialize(terminateLastSegment: true)
+                bodyIsCanonicalJSON = false
             case .validateDocument:
                 throw .permanent(step: "validate", "document checks need a CDA source")
             case .validatePrescriptions(let medications, let positiveList):
@@ -158,8 +162,7 @@ public struct RouteHandler: MessageHandler {
                         logger.warning("mapping finding", metadata: ["route": "\(route.name)", "mapping": "\(name)", "rule": "\(finding.rule)"])
                     }
                     canonical = result.value
-                    body = try result.value.json()
-                    contentType = "application/json"
+                    bodyIsCanonicalJSON = true
                 } catch {
                     // Mapping errors name the mapping, the rule and the message path, never values.
                     throw .permanent(step: "map:\(name)", "\(error)\(position)")
@@ -170,6 +173,7 @@ public struct RouteHandler: MessageHandler {
                 }
                 do {
                     body = try canonical.rendered(as: output)
+                    bodyIsCanonicalJSON = false
                 } catch {
                     throw .permanent(step: "render:\(format)", "\(error)\(position)")
                 }
@@ -179,6 +183,10 @@ public struct RouteHandler: MessageHandler {
                 case .json: "application/json"
                 }
             }
+        }
+        if bodyIsCanonicalJSON, let canonical {
+            do { body = try canonical.json() } catch { throw .permanent(step: "map", "\(error)\(position)") }
+            contentType = "application/json"
         }
         let payload = SinkPayload(
             body: body, contentType: contentType,
@@ -206,6 +214,11 @@ public struct RouteHandler: MessageHandler {
                 delivered.metadata[key] = value
             }
             deliveries.append((sink, delivered))
+        }
+        // One destination, the usual case, needs no child task.
+        if deliveries.count == 1, let only = deliveries.first {
+            if let failure = await deliver(only.payload, to: only.sink, route: route.name, source: source) { throw failure }
+            return
         }
         // Every sink gets the payload at once, each handed off (synchronously, in order) before
         // the first wait: see MessageHandler. The first failing destination's error is reported;

@@ -35,6 +35,7 @@ import Testing
         let input: String
         let deadLetters: String
         let settings: EngineSettings
+        let folder: URL
 
         static func start(_ name: String, attempts: Int = 5, backoff: String = "100ms..1s") async throws -> Deployment {
             let seed = try SimSeed(contentsOf: root.appendingPathComponent("deploy/platform-sim/seed.json"))
@@ -79,7 +80,7 @@ import Testing
                       practice_setting: BIO^1.3.182.5.31
                 """.write(to: config, atomically: true, encoding: .utf8)
             return Deployment(simulator: simulator, simTask: simTask, input: input, deadLetters: deadLetters,
-                              settings: try EngineSettings.load(file: config.path))
+                              settings: try EngineSettings.load(file: config.path), folder: folder)
         }
 
         /// The engine, in its own consumer group when `group` is given (a replay from the start).
@@ -89,6 +90,12 @@ import Testing
             let assembly = try EngineAssembly(settings: settings)
             let engine = try assembly.makeEngine()
             return (engine, assembly, Task { try await engine.run() })
+        }
+
+        /// Stops the stand-in and removes the deployment's folder (routes, config, journal).
+        func close() {
+            simTask.cancel()
+            try? FileManager.default.removeItem(at: folder)
         }
 
         func publish(_ messages: [(key: String, value: String)]) async throws {
@@ -122,7 +129,7 @@ import Testing
 
     @Test func registryRejectionBecomesADeadLetterWithTheRegistrysError() async throws {
         let deployment = try await Deployment.start("flow-reject")
-        defer { deployment.simTask.cancel() }
+        defer { deployment.close() }
         let running = try deployment.startEngine()
         let dlq = try TestBroker.makeConsumer(group: "flow-dlq-\(UUID())", topics: [deployment.deadLetters])
         try await deployment.publish([
@@ -146,7 +153,7 @@ import Testing
 
     @Test func aThirtySecondPlatformOutageLosesNothing() async throws {
         let deployment = try await Deployment.start("flow-outage", attempts: 100, backoff: "200ms..3s")
-        defer { deployment.simTask.cancel() }
+        defer { deployment.close() }
         await deployment.simulator.inject(FaultRule(service: "dsp", status: 503))
         let running = try deployment.startEngine()
         let messages = (0..<12).map { index in
@@ -172,7 +179,7 @@ import Testing
 
     @Test func replaysCreateNoSecondDocument() async throws {
         let deployment = try await Deployment.start("flow-replay")
-        defer { deployment.simTask.cancel() }
+        defer { deployment.close() }
         let messages = (0..<6).map { index in
             let matricule = Self.knownPatients[index % Self.knownPatients.count]
             return (key: matricule, value: Self.oru("P-\(index)", matricule: matricule))

@@ -14,6 +14,7 @@ import Testing
         let archive: URL
         let config: String
         let log: URL
+        let root: URL
     }
 
     static func oru(_ id: Int, facility: String = "HRS", loinc: String = "2345-7") -> String {
@@ -79,7 +80,7 @@ import Testing
               archive: { file: { directory: archive } }
             """.write(to: config, atomically: true, encoding: .utf8)
         return Deployment(input: input, output: output, documents: documents, deadLetters: deadLetters, archive: root.appendingPathComponent("archive"),
-                          config: config.path, log: root.appendingPathComponent("engine.log"))
+                          config: config.path, log: root.appendingPathComponent("engine.log"), root: root)
     }
 
     private func start(_ deployment: Deployment) throws -> Process {
@@ -140,6 +141,7 @@ import Testing
 
     @Test func routesMixedMessagesAndDeadLettersTheRest() async throws {
         let deployment = try await deploy("mixed")
+        defer { try? FileManager.default.removeItem(at: deployment.root) }
         var messages = (0..<20).map { (key: "P\($0 % 5)", value: Self.oru($0)) }
         messages += (0..<5).map { (key: "A\($0)", value: Self.adt($0)) }
         messages.append((key: "bad1", value: Self.oru(100, loinc: "2345-8")))      // wrong check digit
@@ -199,6 +201,7 @@ import Testing
 
     @Test func sighupReloadsValidRoutesAndRefusesInvalidOnes() async throws {
         let deployment = try await deploy("reload")
+        defer { try? FileManager.default.removeItem(at: deployment.root) }
         let engine = try start(deployment)
         try await awaitLog(deployment, "started")
         let routes = URL(fileURLWithPath: deployment.config).deletingLastPathComponent().appendingPathComponent("Routes")
@@ -226,6 +229,7 @@ import Testing
     @Test func killMinusNineLosesNothing() async throws {
         let total = 10_000
         let deployment = try await deploy("crash")
+        defer { try? FileManager.default.removeItem(at: deployment.root) }
         try await publish((0..<total).map { (key: "P\($0 % 50)", value: Self.oru($0)) }, to: deployment.input)
         @Sendable func controlIDs(_ messages: [KafkaMessage]) -> Set<String> {
             Set(messages.map { String(decoding: $0.value, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)[9] }.map(String.init))

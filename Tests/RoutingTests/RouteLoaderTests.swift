@@ -57,6 +57,7 @@ import Testing
 
     @Test func routesThatCanClaimTheSameMessageAreRefused() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Self.biology.write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
         let broader = Self.biology.replacingOccurrences(of: "hrs-biology", with: "all-oru")

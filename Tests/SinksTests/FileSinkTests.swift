@@ -9,6 +9,7 @@ import Testing
 
     @Test func writesOneFilePerKeyAndReportsReplays() async throws {
         let directory = folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let sink = FileSink(name: "files", directory: directory)
         let payload = SinkPayload(body: Array("<ClinicalDocument/>".utf8), contentType: "application/hl7-v3+xml", idempotencyKey: "doc-1")
         let first = try await sink.deliver(payload)
