@@ -284,6 +284,18 @@ public final class Engine: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.commitInterval)
             await commitFinished()
+            recordLag()
+        }
+    }
+
+    /// Consumer lag per partition: the partition's end, as the last fetch saw it, minus where
+    /// processing stands (what a restart would resume from).
+    private func recordLag() {
+        let positions = tracker.positions()
+        guard !positions.isEmpty else { return }
+        for (partition, end) in consumer.highWatermarks(for: Array(positions.keys)) {
+            guard let position = positions[partition] else { continue }
+            metrics.lag(partition).record(max(0, end - position))
         }
     }
 

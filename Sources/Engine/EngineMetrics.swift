@@ -1,8 +1,10 @@
+import Kafka
 import Metrics
 import Synchronization
 
 /// Per route: messages received, delivered, retried and dead-lettered, and the time from
-/// receipt to done. Per sink: deliveries, failures and delivery time. The process's
+/// receipt to done. Per sink: deliveries, failures and delivery time. Per source partition: the
+/// consumer lag, messages published and not yet committed. The process's
 /// `MetricsSystem` (or the factory given) decides where they go.
 public final class EngineMetrics: Sendable {
     struct Route: Sendable {
@@ -24,6 +26,7 @@ public final class EngineMetrics: Sendable {
     // Made once per name: creating a metric goes through the factory, which may lock or allocate.
     private let routes = Mutex<[String: Route]>([:])
     private let sinks = Mutex<[String: SinkMetrics]>([:])
+    private let lags = Mutex<[TopicPartition: Gauge]>([:])
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
@@ -41,6 +44,16 @@ public final class EngineMetrics: Sendable {
                 replies: Counter(label: "passerelle_replies", dimensions: dimensions, factory: factory),
                 latency: CoreMetrics.Timer(label: "passerelle_message_duration", dimensions: dimensions, factory: factory))
             routes[name] = made
+            return made
+        }
+    }
+
+    func lag(_ partition: TopicPartition) -> Gauge {
+        lags.withLock { lags in
+            if let known = lags[partition] { return known }
+            let made = Gauge(label: "passerelle_consumer_lag", dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],
+                             factory: factory)
+            lags[partition] = made
             return made
         }
     }

@@ -63,6 +63,16 @@ final class OffsetTracker: Sendable {
         }
     }
 
+    /// Per partition, the offset processing stands at: the next one to commit, or, before the
+    /// first commit, the oldest message started.
+    func positions() -> [TopicPartition: Int64] {
+        partitions.withLock { partitions in
+            partitions.compactMapValues { state in
+                state.committed ?? (state.head < state.pending.count ? state.pending[state.head] : state.committable)
+            }
+        }
+    }
+
     /// Messages started and not finished, across partitions.
     var inFlight: Int {
         partitions.withLock { $0.values.reduce(0) { $0 + $1.pending.count - $1.head - $1.finished.count } }

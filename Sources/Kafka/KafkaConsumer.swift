@@ -139,6 +139,20 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// The end of each partition (the offset the next published message will get), as the last
+    /// fetch saw it: a local read, without a request to the broker. Partitions not fetched yet
+    /// are absent.
+    public func highWatermarks(for partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        guard !closed.isSet else { return [:] }
+        var result: [TopicPartition: Int64] = [:]
+        for partition in partitions {
+            var low: Int64 = 0, high: Int64 = 0
+            let err = rd_kafka_get_watermark_offsets(client.pointer, partition.topic, partition.partition, &low, &high)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 { result[partition] = high }
+        }
+        return result
+    }
+
     /// The partitions currently assigned to this member.
     public func assignment() async throws -> [TopicPartition] {
         let client = client

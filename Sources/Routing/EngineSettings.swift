@@ -61,9 +61,22 @@ public struct EngineSettings: Sendable, Hashable {
     public var terminologyDirectory: String?
     public var sinks: [String: SinkSettings]
     public var platform: PlatformSettings
+    /// Where `passerelle run` serves its metrics (`GET /metrics`, Prometheus text); none when nil.
+    public var metricsListen: ListenAddress?
+
+    public struct ListenAddress: Sendable, Hashable {
+        public var host: String
+        /// 0: any free port.
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
 
     static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "routes", "mappings", "terminology",
-                          "schema", "journal", "sinks", "platform"]
+                          "schema", "journal", "sinks", "platform", "metrics"]
     static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(FileProblem) -> EngineSettings {
@@ -127,6 +140,10 @@ public struct EngineSettings: Sendable, Hashable {
         settings.pipeline = try keys["pipeline"]?.int("pipeline", in: 1...10_000) ?? 64
         settings.schemaPath = try keys["schema"].map { node throws(FileProblem) in try path(node, "schema") }
         settings.journalPath = try keys["journal"].map { node throws(FileProblem) in try path(node, "journal") }
+        if let metricsNode = keys["metrics"] {
+            let metrics = try metricsNode.mapping(allowed: ["listen"], context: "metrics")
+            settings.metricsListen = try listenAddress(try metrics.required("listen", in: metricsNode, context: "metrics"))
+        }
         return settings
     }
 
@@ -163,6 +180,16 @@ public struct EngineSettings: Sendable, Hashable {
             throw node.problem("must be an http:// or https:// address")
         }
         return text
+    }
+
+    /// `host:port`, e.g. `127.0.0.1:9464`.
+    private static func listenAddress(_ node: YAMLNode) throws(FileProblem) -> ListenAddress {
+        let text = try node.string("listen")
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+              let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw node.problem("must be host:port, e.g. 127.0.0.1:9464", key: "listen")
+        }
+        return ListenAddress(host: String(text[..<colon]), port: port)
     }
 
     private static func coded(_ node: YAMLNode) throws(FileProblem) -> String {

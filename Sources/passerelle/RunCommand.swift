@@ -23,6 +23,13 @@ struct Run: AsyncParsableCommand {
         let settings: EngineSettings
         do { settings = try EngineSettings.load(file: config) } catch { throw CommandFailure(error.description) }
 
+        // Before the engine's metrics are made, so that they report to the endpoint.
+        var metricsTask: Task<Void, any Error>?
+        if let address = settings.metricsListen {
+            metricsTask = try await MetricsEndpoint(address: address, logger: logger).start()
+        }
+        defer { metricsTask?.cancel() }
+
         let assembly: EngineAssembly
         do { assembly = try EngineAssembly(settings: settings) } catch let error as EngineSetupError { throw CommandFailure(error.description) }
         let engine = try assembly.makeEngine()

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Kafka
 import KafkaTestSupport
 import Testing
@@ -71,6 +74,7 @@ import Testing
               consumer_properties: { session.timeout.ms: "6000" }
             dead_letter_topic: \(deadLetters)
             lanes: 8
+            metrics: { listen: "127.0.0.1:0" }
             routes: Routes
             mappings: \(repository.appendingPathComponent("Mappings").path)
             terminology: \(terminology)
@@ -162,6 +166,22 @@ import Testing
         for _ in 0..<100 where ((try? FileManager.default.contentsOfDirectory(atPath: deployment.archive.path))?.count ?? 0) < 5 {
             try await Task.sleep(for: .milliseconds(100))
         }
+        // The metrics endpoint counts per route, and the lag falls to 0 once everything is committed.
+        try await awaitLog(deployment, "metrics at http://127.0.0.1:")
+        let metricsURL = try #require(try String(contentsOf: deployment.log, encoding: .utf8)
+            .firstMatch(of: /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/).map { URL(string: String($0.1)) } ?? nil)
+        var metrics = ""
+        for _ in 0..<100 {
+            metrics = String(decoding: try await URLSession.shared.data(from: metricsURL).0, as: UTF8.self)
+            let lags = metrics.split(separator: "\n").filter { $0.hasPrefix("passerelle_consumer_lag{topic=\"\(deployment.input)\"") }
+            if lags.count == 3, lags.allSatisfy({ $0.hasSuffix(" 0") || $0.hasSuffix(" 0.0") }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(metrics.contains("passerelle_messages_delivered{route=\"hrs-biology\"} 20"), "\(metrics)")
+        #expect(metrics.contains("passerelle_messages_delivered{route=\"hrs-admissions\"} 5"), "\(metrics)")
+        #expect(metrics.contains("passerelle_messages_dead_lettered{route=\"(\(deployment.input))\"} 2"), "\(metrics)")
+        #expect(metrics.split(separator: "\n").filter { $0.hasPrefix("passerelle_consumer_lag{topic=\"\(deployment.input)\"") }
+            .allSatisfy { $0.hasSuffix(" 0") || $0.hasSuffix(" 0.0") }, "\(metrics)")
         #expect(try await stop(engine) == 0)
         let log = try String(contentsOf: deployment.log, encoding: .utf8)
 

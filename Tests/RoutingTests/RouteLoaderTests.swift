@@ -108,6 +108,7 @@ import Testing
             dead_letter_topic: passerelle.dlq
             lanes: 4
             pipeline: 16
+            metrics: { listen: "0.0.0.0:9464" }
             routes: Routes
             sinks:
               out: { kafka: { topic: out.dsp } }
@@ -117,6 +118,7 @@ import Testing
         #expect(settings.bootstrapServers == "10.0.0.1:9092")
         #expect(settings.kafkaProperties["sasl.password"] == "s3cret")
         #expect(settings.lanes == 4 && settings.pipeline == 16)
+        #expect(settings.metricsListen == EngineSettings.ListenAddress(host: "0.0.0.0", port: 9464))
         #expect(settings.producerProperties == ["linger.ms": "10"] && settings.consumerProperties == ["session.timeout.ms": "6000"])
         #expect(settings.routesDirectory.hasSuffix("/Routes") && settings.routesDirectory.hasPrefix("/"))
         #expect(settings.sinks == ["out": .kafka(topic: "out.dsp"), "archive": .file(directory: "/var/lib/passerelle")])
@@ -127,6 +129,11 @@ import Testing
         #expect { try EngineSettings.load(file: path, environment: [:]) } throws: { error in
             let problem = error as? FileProblem
             return problem?.line == 2 && problem?.key == "NOPE"
+        }
+        let noPort = try write("kafka: { bootstrap_servers: x, group: g }\ndead_letter_topic: d\nroutes: R\nsinks: {}\nmetrics: { listen: \"9464\" }\n")
+        #expect { try EngineSettings.load(file: noPort, environment: [:]) } throws: { error in
+            let problem = error as? FileProblem
+            return problem?.line == 5 && problem?.description.contains("must be host:port") == true
         }
         let typo = try write("kafka: { bootstrap_servers: x, group: g }\ndead_letter_topic: d\nroutes: R\nsinks: {}\nlane: 3\n")
         #expect { try EngineSettings.load(file: typo, environment: [:]) } throws: { error in
