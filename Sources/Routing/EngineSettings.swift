@@ -55,6 +55,8 @@ public struct EngineSettings: Sendable, Hashable {
     /// The journal's SQLite file (delivery receipts, retries, dead letters); none when nil.
     public var journalPath: String?
     public var drainDeadlineSeconds: Int
+    /// How often `passerelle run` looks for edited routes, mappings and terminology; 0: only SIGHUP reloads.
+    public var watchIntervalMilliseconds = 2_000
     /// Absolute paths, resolved against the configuration file's folder.
     public var routesDirectory: String
     public var mappingsDirectory: String
@@ -75,7 +77,7 @@ public struct EngineSettings: Sendable, Hashable {
         }
     }
 
-    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "routes", "mappings", "terminology",
+    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "watch_interval_ms", "routes", "mappings", "terminology",
                           "schema", "journal", "sinks", "platform", "metrics"]
     static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
@@ -138,6 +140,7 @@ public struct EngineSettings: Sendable, Hashable {
         settings.producerProperties = try properties("producer_properties")
         settings.consumerProperties = try properties("consumer_properties")
         settings.pipeline = try keys["pipeline"]?.int("pipeline", in: 1...10_000) ?? 64
+        settings.watchIntervalMilliseconds = try keys["watch_interval_ms"]?.int("watch_interval_ms", in: 0...3_600_000) ?? 2_000
         settings.schemaPath = try keys["schema"].map { node throws(FileProblem) in try path(node, "schema") }
         settings.journalPath = try keys["journal"].map { node throws(FileProblem) in try path(node, "journal") }
         if let metricsNode = keys["metrics"] {

@@ -12,7 +12,8 @@ struct Run: AsyncParsableCommand {
         discussion: """
             SIGTERM or SIGINT stops consuming, lets in-flight messages finish within the drain deadline, commits and exits. \
             SIGHUP reloads routes, mappings and terminology: checked first, then used for the messages that start after it; \
-            an invalid new version is refused and logged, and the old one stays.
+            an invalid new version is refused and logged, and the old one stays. Edited files reload the same way \
+            (watch_interval_ms in the configuration; 0 leaves reloads to SIGHUP).
             """)
 
     @Option(help: "The engine configuration file (YAML).") var config: String
@@ -34,6 +35,22 @@ struct Run: AsyncParsableCommand {
         do { assembly = try EngineAssembly(settings: settings) } catch let error as EngineSetupError { throw CommandFailure(error.description) }
         let engine = try assembly.makeEngine()
 
+        // On a dispatch queue (the signal's or the watcher's): loading reads files, which must not block the engine's tasks.
+        @Sendable func reload(_ cause: String) {
+            do {
+                let catalog = try assembly.reload()
+                logger.notice("reloaded routes and mappings", metadata: [
+                    "cause": "\(cause)", "routes": "\(catalog.routes.map(\.name).sorted().joined(separator: ","))",
+                ])
+            } catch {
+                logger.error("reload refused, the routes in force stay: \(error)", metadata: ["cause": "\(cause)"])
+            }
+        }
+        let watcher = settings.watchIntervalMilliseconds == 0 ? nil : FileChangeWatcher(
+            directories: [settings.routesDirectory, settings.mappingsDirectory] + (settings.terminologyDirectory.map { [$0] } ?? []),
+            interval: .milliseconds(settings.watchIntervalMilliseconds)) { reload("files changed") }
+        defer { watcher?.cancel() }
+
         let signals = [SIGTERM, SIGINT, SIGHUP].map { (number: Int32) -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
@@ -42,13 +59,7 @@ struct Run: AsyncParsableCommand {
                     logger.notice("signal \(number): draining")
                     return engine.shutdown()
                 }
-                // On the signal's dispatch queue: loading reads files, which must not block the engine's tasks.
-                do {
-                    let catalog = try assembly.reload()
-                    logger.notice("reloaded routes and mappings", metadata: ["routes": "\(catalog.routes.map(\.name).sorted().joined(separator: ","))"])
-                } catch {
-                    logger.error("reload refused, the routes in force stay: \(error)")
-                }
+                reload("SIGHUP")
             }
             source.resume()
             return source

@@ -28,7 +28,8 @@ import Testing
         "MSH|^~\\&|ADT|HRS|DSP|ESANTE|20261127101500+0100||ADT^A01|A\(id)|P|2.5\rPID|1||P\(id)^^^HRS^PI\r"
     }
 
-    private func deploy(_ name: String) async throws -> Deployment {
+    /// - Parameter watchMilliseconds: the engine's `watch_interval_ms` (0: only SIGHUP reloads).
+    private func deploy(_ name: String, watchMilliseconds: Int = 0) async throws -> Deployment {
         let input = try await TestBroker.makeTopic("\(name).in", partitions: 3)
         let output = try await TestBroker.makeTopic("\(name).out", partitions: 3)
         let documents = try await TestBroker.makeTopic("\(name).cda", partitions: 1)
@@ -74,6 +75,7 @@ import Testing
               consumer_properties: { session.timeout.ms: "6000" }
             dead_letter_topic: \(deadLetters)
             lanes: 8
+            watch_interval_ms: \(watchMilliseconds)
             metrics: { listen: "127.0.0.1:0" }
             routes: Routes
             mappings: \(repository.appendingPathComponent("Mappings").path)
@@ -219,31 +221,52 @@ import Testing
         Issue.record("the log never said '\(text)': \((try? String(contentsOf: deployment.log, encoding: .utf8)) ?? "")")
     }
 
+    /// A route file for facility `facility` on the deployment's input topic.
+    private func writeNewRoute(_ deployment: Deployment, facility: String) throws {
+        let routes = URL(fileURLWithPath: deployment.config).deletingLastPathComponent().appendingPathComponent("Routes")
+        try """
+            route: new-lab
+            source: { topic: \(deployment.input), format: hl7v2 }
+            match: { message_type: ORU^R01, sending_facility: \(facility) }
+            to:
+              - sink: out
+            """.write(to: routes.appendingPathComponent("new-lab.yaml"), atomically: true, encoding: .utf8)
+    }
+
     @Test func sighupReloadsValidRoutesAndRefusesInvalidOnes() async throws {
         let deployment = try await deploy("reload")
         defer { try? FileManager.default.removeItem(at: deployment.root) }
         let engine = try start(deployment)
-        try await awaitLog(deployment, "started")
-        let routes = URL(fileURLWithPath: deployment.config).deletingLastPathComponent().appendingPathComponent("Routes")
-        func write(facility: String) throws {
-            try """
-                route: new-lab
-                source: { topic: \(deployment.input), format: hl7v2 }
-                match: { message_type: ORU^R01, sending_facility: \(facility) }
-                to:
-                  - sink: out
-                """.write(to: routes.appendingPathComponent("new-lab.yaml"), atomically: true, encoding: .utf8)
-        }
-        try write(facility: "HRS")  // can claim hrs-biology's messages
+        try await awaitLog(deployment, "[passerelle] started")
+        try writeNewRoute(deployment, facility: "HRS")  // can claim hrs-biology's messages
         kill(engine.processIdentifier, SIGHUP)
         try await awaitLog(deployment, "reload refused")
-        try write(facility: "NEW")
+        try writeNewRoute(deployment, facility: "NEW")
         kill(engine.processIdentifier, SIGHUP)
         try await awaitLog(deployment, "reloaded routes and mappings")
         try await publish([(key: "P1", value: Self.oru(1, facility: "NEW"))], to: deployment.input)
         let delivered = try await collect(deployment.output, within: .seconds(60)) { $0.count >= 1 }
         #expect(try await stop(engine) == 0)
         #expect(delivered.map { String(decoding: $0.value, as: UTF8.self) } == [Self.oru(1, facility: "NEW")])
+        #expect(try !String(contentsOf: deployment.log, encoding: .utf8).contains("files changed"), "the watcher is off here")
+    }
+
+    @Test func editedRouteFilesReloadWithoutASignal() async throws {
+        let deployment = try await deploy("watch", watchMilliseconds: 200)
+        defer { try? FileManager.default.removeItem(at: deployment.root) }
+        let engine = try start(deployment)
+        try await awaitLog(deployment, "[passerelle] started")
+        try writeNewRoute(deployment, facility: "HRS")
+        try await awaitLog(deployment, "reload refused")
+        try writeNewRoute(deployment, facility: "NEW")
+        try await awaitLog(deployment, "reloaded routes and mappings")
+        try await publish([(key: "P1", value: Self.oru(1, facility: "NEW"))], to: deployment.input)
+        let delivered = try await collect(deployment.output, within: .seconds(60)) { $0.count >= 1 }
+        #expect(try await stop(engine) == 0)
+        #expect(delivered.map { String(decoding: $0.value, as: UTF8.self) } == [Self.oru(1, facility: "NEW")])
+        let log = try String(contentsOf: deployment.log, encoding: .utf8)
+        #expect(log.contains("files changed"))
+        #expect(!log.contains("SIGHUP"))
     }
 
     @Test func killMinusNineLosesNothing() async throws {
