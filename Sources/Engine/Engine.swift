@@ -192,7 +192,7 @@ public final class Engine: Sendable {
     }
 
     private func lane(of message: KafkaMessage, among count: Int) -> Int {
-        guard let key = message.key else { return Int(message.partition) % count }
+        guard let key = handler.orderingKey(for: message) else { return Int(message.partition) % count }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs and processes
         for byte in key {
             hash ^= UInt64(byte)

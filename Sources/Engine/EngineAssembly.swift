@@ -156,7 +156,7 @@ public final class EngineAssembly: Sendable {
         loaded = Mutex(catalog)
         handler = LiveRoutes(RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
                                           terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema,
-                                          journal: journal))
+                                          journal: journal, orderingKey: settings.orderingKey))
     }
 
     /// Routes that enrich need the MPI; said at start rather than at the first message. Schema
@@ -191,7 +191,7 @@ public final class EngineAssembly: Sendable {
         try Self.checkServices(of: catalog, directory: directory, schema: schema)
         try handler.replace(with: RouteHandler(routes: catalog.routes, sinks: sinks, mappings: catalog.mappings,
                                                terminology: catalog.terminology, metrics: metrics, directory: directory, schema: schema,
-                                               journal: journal))
+                                               journal: journal, orderingKey: settings.orderingKey))
         loaded.withLock { $0 = catalog }
         return catalog
     }

@@ -27,6 +27,7 @@ public final class LiveRoutes: MessageHandler {
     }
 
     public func route(for message: KafkaMessage) -> String { handler.withLock { $0 }.route(for: message) }
+    public func orderingKey(for message: KafkaMessage) -> [UInt8]? { handler.withLock { $0 }.orderingKey(for: message) }
     public func retryPolicy(for message: KafkaMessage) -> RetryPolicy? { handler.withLock { $0 }.retryPolicy(for: message) }
     public func pipelines(_ message: KafkaMessage) -> Bool { handler.withLock { $0 }.pipelines(message) }
     public func replies(to message: KafkaMessage, failure: ProcessingFailure?) -> [KafkaRecord] {

@@ -12,6 +12,9 @@ public protocol MessageHandler: Sendable {
     /// The route name written into dead-letter headers and metrics.
     func route(for message: KafkaMessage) -> String
     func handle(_ message: KafkaMessage) async throws(ProcessingFailure)
+    /// Messages with the same ordering key are processed one after the other, in offset order;
+    /// nil: the partition's order.
+    func orderingKey(for message: KafkaMessage) -> [UInt8]?
     /// The retry policy for this message's route; nil for the engine's default.
     func retryPolicy(for message: KafkaMessage) -> RetryPolicy?
     /// Whether `handle` hands this message to its sinks before its first suspension.
@@ -26,6 +29,7 @@ public protocol MessageHandler: Sendable {
 }
 
 extension MessageHandler {
+    public func orderingKey(for message: KafkaMessage) -> [UInt8]? { message.key }
     public func retryPolicy(for message: KafkaMessage) -> RetryPolicy? { nil }
     public func pipelines(_ message: KafkaMessage) -> Bool { false }
     public func replies(to message: KafkaMessage, failure: ProcessingFailure?) -> [KafkaRecord] { [] }

@@ -21,6 +21,7 @@ public struct RouteHandler: MessageHandler {
     private let directory: PlatformDirectory?
     private let schema: XMLSchema?
     private let journal: Journal?
+    private let orderingKey: EngineSettings.OrderingKey
     private let logger: Logger
 
     /// - Parameters:
@@ -28,9 +29,11 @@ public struct RouteHandler: MessageHandler {
     ///   - directory: the MPI and HPD, for `enrich` steps.
     ///   - schema: the XSD of `validate: { schema: … }` on CDA sources.
     ///   - journal: where each delivery receipt is recorded.
+    ///   - orderingKey: what keeps messages in order (the patient by default).
     public init(routes: [Route], sinks: [String: any Sink], mappings: [String: MappingPlan], terminology: TerminologyStore?,
                 metrics: EngineMetrics = EngineMetrics(), directory: PlatformDirectory? = nil, schema: XMLSchema? = nil,
-                journal: Journal? = nil, logger: Logger = Logger(label: "passerelle.routes")) {
+                journal: Journal? = nil, orderingKey: EngineSettings.OrderingKey = .patient,
+                logger: Logger = Logger(label: "passerelle.routes")) {
         table = RouteTable(routes)
         self.sinks = sinks
         self.mappings = mappings
@@ -39,6 +42,7 @@ public struct RouteHandler: MessageHandler {
         self.directory = directory
         self.schema = schema
         self.journal = journal
+        self.orderingKey = orderingKey
         self.logger = logger
     }
 
@@ -57,6 +61,22 @@ public struct RouteHandler: MessageHandler {
     public func route(for message: KafkaMessage) -> String {
         matchedRoute(for: message)?.name ?? "(\(message.topic))"
     }
+
+    /// For a single HL7 v2 message, the patient (PID-3's first repetition) or the configured path;
+    /// otherwise, or when that is empty or the message does not parse, the Kafka key.
+    public func orderingKey(for message: KafkaMessage) -> [UInt8]? {
+        let path: HL7Path
+        switch orderingKey {
+        case .kafkaKey: return message.key
+        case .patient: path = Self.patientIdentifier
+        case .path(let configured): path = configured
+        }
+        guard table.routes(for: message.topic).first?.format == .hl7v2, let parsed = try? HL7Message(message.value),
+              let value = parsed.rawText(at: path), !value.isEmpty else { return message.key }
+        return Array(value.utf8)
+    }
+
+    private static let patientIdentifier = try! HL7Path("PID-3")
 
     public func retryPolicy(for message: KafkaMessage) -> RetryPolicy? {
         guard let policy = matchedRoute(for: message)?.onError else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import HL7v2
 
 /// The engine's configuration file: brokers, group, librdkafka properties (TLS, SASL), the
 /// dead-letter topic, concurrency, sinks, and where routes, mappings and terminology live.
@@ -66,6 +67,18 @@ public struct EngineSettings: Sendable, Hashable {
     /// Where `passerelle run` serves its metrics (`GET /metrics`, Prometheus text); none when nil.
     public var metricsListen: ListenAddress?
 
+    /// What keeps messages in order: those with the same value are processed one after the other.
+    public enum OrderingKey: Sendable, Hashable {
+        /// HL7 v2: the patient's first identifier (PID-3, first repetition); the Kafka key when
+        /// there is none, and for batches and CDA documents.
+        case patient
+        case kafkaKey
+        /// HL7 v2: the value at this path (e.g. `PV1-19`, the visit); the Kafka key when empty.
+        case path(HL7Path)
+    }
+
+    public var orderingKey: OrderingKey = .patient
+
     public struct ListenAddress: Sendable, Hashable {
         public var host: String
         /// 0: any free port.
@@ -77,7 +90,7 @@ public struct EngineSettings: Sendable, Hashable {
         }
     }
 
-    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "drain_deadline_seconds", "watch_interval_ms", "routes", "mappings", "terminology",
+    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "ordering_key", "drain_deadline_seconds", "watch_interval_ms", "routes", "mappings", "terminology",
                           "schema", "journal", "sinks", "platform", "metrics"]
     static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
@@ -140,6 +153,7 @@ public struct EngineSettings: Sendable, Hashable {
         settings.producerProperties = try properties("producer_properties")
         settings.consumerProperties = try properties("consumer_properties")
         settings.pipeline = try keys["pipeline"]?.int("pipeline", in: 1...10_000) ?? 64
+        settings.orderingKey = try keys["ordering_key"].map { node throws(FileProblem) in try orderingKey(node) } ?? .patient
         settings.watchIntervalMilliseconds = try keys["watch_interval_ms"]?.int("watch_interval_ms", in: 0...3_600_000) ?? 2_000
         settings.schemaPath = try keys["schema"].map { node throws(FileProblem) in try path(node, "schema") }
         settings.journalPath = try keys["journal"].map { node throws(FileProblem) in try path(node, "journal") }
@@ -183,6 +197,19 @@ public struct EngineSettings: Sendable, Hashable {
             throw node.problem("must be an http:// or https:// address")
         }
         return text
+    }
+
+    /// `patient`, `kafka_key` or an HL7 path.
+    private static func orderingKey(_ node: YAMLNode) throws(FileProblem) -> OrderingKey {
+        let text = try node.string("ordering_key")
+        switch text {
+        case "patient": return .patient
+        case "kafka_key": return .kafkaKey
+        default:
+            do { return .path(try HL7Path(text)) } catch {
+                throw node.problem("must be patient, kafka_key or an HL7 path such as PV1-19 (\(error.reason))", key: "ordering_key")
+            }
+        }
     }
 
     /// `host:port`, e.g. `127.0.0.1:9464`.

@@ -111,6 +111,23 @@ final class RecordingSink: Sink {
         #expect(try metrics.expectCounter("passerelle_sink_deliveries", [("sink", "out")]).totalValue == 2)
     }
 
+    @Test func messagesAreOrderedByPatientUnlessConfiguredOtherwise() throws {
+        let route = try Self.route(topic: "in")
+        func key(_ orderingKey: EngineSettings.OrderingKey, _ value: String, kafkaKey: String = "K") -> String? {
+            RouteHandler(routes: [route], sinks: [:], mappings: [:], terminology: nil, orderingKey: orderingKey)
+                .orderingKey(for: Self.message(value, key: kafkaKey)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let first = Self.oru("C1"), second = Self.oru("C2").replacingOccurrences(of: "PID|1||P1^^^HRS^PI", with: "PID|1||P1^^^HRS^PI~7000010105084^^^LU")
+        // The same patient under two Kafka keys shares a key; the patient's first identifier is it.
+        #expect(key(.patient, first, kafkaKey: "a") == "P1^^^HRS^PI")
+        #expect(key(.patient, second, kafkaKey: "b") == "P1^^^HRS^PI")
+        #expect(key(.kafkaKey, first) == "K")
+        #expect(key(.path(try HL7Path("MSH-10")), first) == "C1")
+        // No patient, or no HL7: the Kafka key.
+        #expect(key(.patient, first.replacingOccurrences(of: "PID|1||P1^^^HRS^PI", with: "PID|1||")) == "K")
+        #expect(key(.patient, "not HL7") == "K")
+    }
+
     @Test func aReplacementServesNewMessagesWhileInFlightOnesFinishOnTheOldRoutes() async throws {
         let old = RecordingSink(name: "old")
         let new = RecordingSink(name: "new")

@@ -1,4 +1,5 @@
 import Foundation
+import HL7v2
 import Routing
 import Testing
 
@@ -109,6 +110,7 @@ import Testing
             lanes: 4
             pipeline: 16
             metrics: { listen: "0.0.0.0:9464" }
+            ordering_key: PV1-19
             routes: Routes
             sinks:
               out: { kafka: { topic: out.dsp } }
@@ -119,6 +121,7 @@ import Testing
         #expect(settings.kafkaProperties["sasl.password"] == "s3cret")
         #expect(settings.lanes == 4 && settings.pipeline == 16)
         #expect(settings.metricsListen == EngineSettings.ListenAddress(host: "0.0.0.0", port: 9464))
+        #expect(settings.orderingKey == .path(try HL7Path("PV1-19")))
         #expect(settings.producerProperties == ["linger.ms": "10"] && settings.consumerProperties == ["session.timeout.ms": "6000"])
         #expect(settings.routesDirectory.hasSuffix("/Routes") && settings.routesDirectory.hasPrefix("/"))
         #expect(settings.sinks == ["out": .kafka(topic: "out.dsp"), "archive": .file(directory: "/var/lib/passerelle")])
