@@ -190,7 +190,15 @@ public enum RouteLoader {
     static func conflicts(among routes: [Route]) -> [FileProblem] {
         var problems: [FileProblem] = []
         for (index, first) in routes.enumerated() {
-            for second in routes[(index + 1)...] where first.topic == second.topic && first.match.overlaps(second.match) {
+            for second in routes[(index + 1)...] where first.topic == second.topic {
+                // A topic's messages are read in one format: a route of another could never be reached.
+                guard first.format == second.format else {
+                    problems.append(FileProblem(
+                        file: second.file, line: second.line, column: 1, key: "format",
+                        message: "route '\(second.name)' reads topic \(second.topic) as \(second.format.rawValue), but route '\(first.name)' (\(first.file)) reads it as \(first.format.rawValue); one of them could never be reached: give each format its own topic"))
+                    continue
+                }
+                guard first.match.overlaps(second.match) else { continue }
                 problems.append(FileProblem(
                     file: second.file, line: second.line, column: 1, key: "match",
                     message: "route '\(second.name)' can claim the same messages as route '\(first.name)' (\(first.file)); make their matches exclusive"))

@@ -1,6 +1,6 @@
 import Foundation
 import HL7v2
-import Routing
+@testable import Routing
 import Testing
 
 @Suite struct RouteLoaderTests {
@@ -77,6 +77,22 @@ import Testing
             #expect(error.description.contains("'chl-biology' can claim the same messages as route 'all-oru'"), "\(error)")
             #expect(!error.description.contains("'chl-biology' can claim the same messages as route 'hrs-biology'"), "\(error)")
         }
+    }
+
+    @Test func aTopicReadInTwoFormatsIsRefused() throws {
+        let hl7 = try RouteLoader.parse(Self.biology, file: "a.yaml", knownSinks: nil, knownMappings: [])
+        let cda = try RouteLoader.parse("""
+            route: hrs-documents
+            source: { topic: hrs.lab.results, format: cda }
+            match: { template: 1.3.182.11.1 }
+            to:
+              - sink: dsp
+            """, file: "b.yaml", knownSinks: nil, knownMappings: [])
+        let problems = RouteLoader.conflicts(among: [hl7, cda])
+        #expect(problems.count == 1)
+        #expect(problems.first?.file == "b.yaml" && problems.first?.key == "format")
+        #expect(problems.first?.description.contains("reads topic hrs.lab.results as cda, but route 'hrs-biology' (a.yaml) reads it as hl7v2") == true,
+                "\(problems)")
     }
 
     @Test func matching() {
