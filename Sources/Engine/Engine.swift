@@ -84,7 +84,7 @@ public final class Engine: Sendable {
     /// Cancelling the calling task stops at once instead: in-flight messages are abandoned
     /// uncommitted, which loses nothing (they are consumed again) but repeats work.
     public func run() async throws {
-        let lanes = (0..<configuration.lanes).map { _ in AsyncChannel<KafkaMessage>() }
+        let lanes = (0..<configuration.lanes).map { _ in AsyncChannel<(KafkaMessage, Admission)>() }
         let committer = Task { await self.commitPeriodically() }
         let dispatch = Task { () -> (any Error)? in await self.dispatch(into: lanes) }
         let stopAlready = dispatcher.withLock { state in
@@ -113,11 +113,12 @@ public final class Engine: Sendable {
         task?.cancel()
     }
 
-    private func dispatch(into lanes: [AsyncChannel<KafkaMessage>]) async -> (any Error)? {
+    private func dispatch(into lanes: [AsyncChannel<(KafkaMessage, Admission)>]) async -> (any Error)? {
         do {
             for try await message in consumer.messages {
                 tracker.started(message)
-                await lanes[lane(of: message, among: lanes.count)].send(message)
+                let admission = handler.admit(message)
+                await lanes[lane(of: message, key: admission.orderingKey, among: lanes.count)].send((message, admission))
                 if Task.isCancelled || dispatcher.withLock({ $0.stopping }) { break }
             }
             return nil
@@ -135,7 +136,7 @@ public final class Engine: Sendable {
 
     /// Runs the lanes while the dispatcher feeds them, then until they are empty or the drain
     /// deadline passes. Returns the consumer's error, if that is why the dispatcher stopped.
-    private func process(_ lanes: [AsyncChannel<KafkaMessage>], until dispatch: Task<(any Error)?, Never>) async -> (any Error)? {
+    private func process(_ lanes: [AsyncChannel<(KafkaMessage, Admission)>], until dispatch: Task<(any Error)?, Never>) async -> (any Error)? {
         await withTaskGroup(of: LaneEvent.self) { group in
             for lane in lanes {
                 group.addTask {
@@ -173,17 +174,17 @@ public final class Engine: Sendable {
     /// Processes a lane's messages in order, each started once the one before it is handed off
     /// to its sinks (an immediate task runs synchronously up to its first suspension), or, when
     /// the handler cannot promise that for a message, once it is finished.
-    private func run(_ lane: AsyncChannel<KafkaMessage>) async {
+    private func run(_ lane: AsyncChannel<(KafkaMessage, Admission)>) async {
         await withTaskGroup(of: Void.self) { window in
             var inFlight = 0
-            for await message in lane {
+            for await (message, admission) in lane {
                 if inFlight == configuration.pipelineDepth {
                     await window.next()
                     inFlight -= 1
                 }
-                window.addImmediateTask { await self.process(message) }
+                window.addImmediateTask { await self.process(message, admission) }
                 inFlight += 1
-                if !handler.pipelines(message) {
+                if !admission.pipelines {
                     await window.waitForAll()
                     inFlight = 0
                 }
@@ -191,8 +192,8 @@ public final class Engine: Sendable {
         }
     }
 
-    private func lane(of message: KafkaMessage, among count: Int) -> Int {
-        guard let key = handler.orderingKey(for: message) else { return Int(message.partition) % count }
+    private func lane(of message: KafkaMessage, key: [UInt8]?, among count: Int) -> Int {
+        guard let key else { return Int(message.partition) % count }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs and processes
         for byte in key {
             hash ^= UInt64(byte)
@@ -201,15 +202,15 @@ public final class Engine: Sendable {
         return Int(hash % UInt64(count))
     }
 
-    private func process(_ message: KafkaMessage) async {
+    private func process(_ message: KafkaMessage, _ admission: Admission) async {
         let received = ContinuousClock.now
         var random = SystemRandomNumberGenerator()
         var attempt = 0
-        let handler = self.handler.current
-        let route = handler.route(for: message)
+        let handler = admission.handler
+        let route = admission.route
         let routeMetrics = metrics.route(route)
         routeMetrics.received.increment()
-        let retry = handler.retryPolicy(for: message) ?? configuration.retry
+        let retry = admission.retryPolicy ?? configuration.retry
         while true {
             attempt += 1
             do {

@@ -25,7 +25,7 @@ public struct FixtureRunner: Sendable {
         let message = KafkaMessage(topic: topic, partition: 0, offset: 0, key: fixture.key.map { Array($0.utf8) }, value: fixture.input,
                                    headers: fixture.headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, value: $0.value) },
                                    timestampMilliseconds: nil)
-        let route = handler.route(for: message)
+        let route = handler.admit(message).route
         if route != fixture.route { return "taken by route '\(route)', expected '\(fixture.route)'" }
         var failure: ProcessingFailure?
         do { try await handler.handle(message) } catch { failure = error }

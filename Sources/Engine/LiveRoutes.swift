@@ -10,8 +10,6 @@ public final class LiveRoutes: MessageHandler {
         self.handler = Mutex(handler)
     }
 
-    public var current: any MessageHandler { handler.withLock { $0 } }
-
     /// The source topics, which the consumer subscribed to and a replacement cannot change.
     public var topics: [String] { handler.withLock { $0.topics } }
 
@@ -26,14 +24,15 @@ public final class LiveRoutes: MessageHandler {
         }
     }
 
-    public func route(for message: KafkaMessage) -> String { handler.withLock { $0 }.route(for: message) }
-    public func orderingKey(for message: KafkaMessage) -> [UInt8]? { handler.withLock { $0 }.orderingKey(for: message) }
-    public func retryPolicy(for message: KafkaMessage) -> RetryPolicy? { handler.withLock { $0 }.retryPolicy(for: message) }
-    public func pipelines(_ message: KafkaMessage) -> Bool { handler.withLock { $0 }.pipelines(message) }
+    /// The routes in force now.
+    public var current: RouteHandler { handler.withLock { $0 } }
+
+    /// Admitted on the routes in force now, which run the message to its end.
+    public func admit(_ message: KafkaMessage) -> Admission { current.admit(message) }
     public func replies(to message: KafkaMessage, failure: ProcessingFailure?) -> [KafkaRecord] {
-        handler.withLock { $0 }.replies(to: message, failure: failure)
+        current.replies(to: message, failure: failure)
     }
     public func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {
-        try await handler.withLock { $0 }.handle(message)
+        try await current.handle(message)
     }
 }

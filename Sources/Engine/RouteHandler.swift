@@ -48,52 +48,54 @@ public struct RouteHandler: MessageHandler {
 
     public var topics: [String] { table.topics }
 
-    /// Routes whose steps never wait and whose sinks take a payload before they wait (a Kafka
-    /// send is enqueued, a file written): the engine may start the lane's next message while
-    /// these await acknowledgements. An HTTP request or an MPI lookup may wait first, so the
-    /// messages of routes with platform sinks or `enrich` are finished one at a time per lane.
-    public func pipelines(_ message: KafkaMessage) -> Bool {
-        guard let route = matchedRoute(for: message) else { return true }  // fails before any wait
-        return !route.steps.contains(where: { if case .enrich = $0 { true } else { false } })
-            && route.destinations.allSatisfy { sinks[$0.sink] is KafkaSink || sinks[$0.sink] is FileSink }
+    /// The message's route (the topic's only one, or the one its first message matches), with
+    /// one parse at most for choosing it and the ordering key. Routes whose steps never wait and
+    /// whose sinks take a payload before they wait (a Kafka send enqueued, a file written)
+    /// pipeline; an HTTP request or an MPI lookup may wait first, so the messages of routes with
+    /// platform sinks or `enrich` are finished one at a time per lane.
+    public func admit(_ message: KafkaMessage) -> Admission {
+        let routes = table.routes(for: message.topic)
+        let format = routes.first?.format
+        let single = format == .hl7v2 && (routes.count > 1 || orderingKey != .kafkaKey) ? try? HL7Message(message.value) : nil
+        let route: Route?
+        if routes.count <= 1 {
+            route = routes.first
+        } else {
+            let headers = Self.headers(of: message)
+            let facts: MessageFacts? = switch format {
+            case .cda: (try? DocumentIntake(message.value))?.facts(headers: headers)
+            case .hl7v2Batch: (try? HL7Stream.messages(in: message.value).first).map { MessageFacts($0, headers: headers) }
+            default: single.map { MessageFacts($0, headers: headers) }
+            }
+            route = facts.flatMap { table.route(for: message.topic, facts: $0) }
+        }
+        return Admission(
+            route: route?.name ?? "(\(message.topic))",
+            orderingKey: single.flatMap(orderingKey(of:)) ?? message.key,
+            retryPolicy: route.map { route in
+                RetryPolicy(attempts: route.onError.attempts, initialBackoff: .milliseconds(route.onError.initialBackoffMilliseconds),
+                            maxBackoff: .milliseconds(route.onError.maxBackoffMilliseconds))
+            },
+            pipelines: route.map { route in
+                !route.steps.contains(where: { if case .enrich = $0 { true } else { false } })
+                    && route.destinations.allSatisfy { sinks[$0.sink] is KafkaSink || sinks[$0.sink] is FileSink }
+            } ?? true,  // unrouted: fails before any wait
+            handler: self)
     }
 
-    public func route(for message: KafkaMessage) -> String {
-        matchedRoute(for: message)?.name ?? "(\(message.topic))"
-    }
-
-    /// For a single HL7 v2 message, the patient (PID-3's first repetition) or the configured path;
-    /// otherwise, or when that is empty or the message does not parse, the Kafka key.
-    public func orderingKey(for message: KafkaMessage) -> [UInt8]? {
+    /// The patient (PID-3's first repetition) or the configured path; nil when empty.
+    private func orderingKey(of message: HL7Message) -> [UInt8]? {
         let path: HL7Path
         switch orderingKey {
-        case .kafkaKey: return message.key
+        case .kafkaKey: return nil
         case .patient: path = Self.patientIdentifier
         case .path(let configured): path = configured
         }
-        guard table.routes(for: message.topic).first?.format == .hl7v2, let parsed = try? HL7Message(message.value),
-              let value = parsed.rawText(at: path), !value.isEmpty else { return message.key }
+        guard let value = message.rawText(at: path), !value.isEmpty else { return nil }
         return Array(value.utf8)
     }
 
     private static let patientIdentifier = try! HL7Path("PID-3")
-
-    public func retryPolicy(for message: KafkaMessage) -> RetryPolicy? {
-        guard let policy = matchedRoute(for: message)?.onError else { return nil }
-        return RetryPolicy(attempts: policy.attempts, initialBackoff: .milliseconds(policy.initialBackoffMilliseconds),
-                           maxBackoff: .milliseconds(policy.maxBackoffMilliseconds))
-    }
-
-    /// The topic's only route; when several read it, the one its (first) message matches.
-    private func matchedRoute(for message: KafkaMessage) -> Route? {
-        let routes = table.routes(for: message.topic)
-        guard routes.count > 1 else { return routes.first }
-        let headers = Self.headers(of: message)
-        let facts = routes[0].format == .cda
-            ? (try? DocumentIntake(message.value))?.facts(headers: headers)
-            : (try? parse(message, as: routes[0].format).first).map { MessageFacts($0, headers: headers) }
-        return facts.flatMap { table.route(for: message.topic, facts: $0) }
-    }
 
     /// The HL7 v2 messages of a Kafka message; none for a CDA source.
     private func parse(_ message: KafkaMessage, as format: Route.Format) throws(HL7Error) -> [HL7Message] {

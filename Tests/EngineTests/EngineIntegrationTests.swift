@@ -29,8 +29,9 @@ final class ScriptedHandler: MessageHandler {
     var maxInFlight: Int { state.withLock { $0.maxInFlight } }
     func attempts(_ value: String) -> Int { state.withLock { $0.attempts[value] ?? 0 } }
 
-    func route(for message: KafkaMessage) -> String { "test-route" }
-    func pipelines(_ message: KafkaMessage) -> Bool { true }
+    func admit(_ message: KafkaMessage) -> Admission {
+        Admission(route: "test-route", orderingKey: message.key, pipelines: true, handler: self)
+    }
 
     func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {
         let value = String(decoding: message.value, as: UTF8.self)

@@ -115,7 +115,7 @@ final class RecordingSink: Sink {
         let route = try Self.route(topic: "in")
         func key(_ orderingKey: EngineSettings.OrderingKey, _ value: String, kafkaKey: String = "K") -> String? {
             RouteHandler(routes: [route], sinks: [:], mappings: [:], terminology: nil, orderingKey: orderingKey)
-                .orderingKey(for: Self.message(value, key: kafkaKey)).map { String(decoding: $0, as: UTF8.self) }
+                .admit(Self.message(value, key: kafkaKey)).orderingKey.map { String(decoding: $0, as: UTF8.self) }
         }
         let first = Self.oru("C1"), second = Self.oru("C2").replacingOccurrences(of: "PID|1||P1^^^HRS^PI", with: "PID|1||P1^^^HRS^PI~7000010105084^^^LU")
         // The same patient under two Kafka keys shares a key; the patient's first identifier is it.
@@ -175,11 +175,11 @@ final class RecordingSink: Sink {
         try write("chl", facility: "HRS")  // overlaps hrs: refused
         #expect(throws: EngineSetupError.self) { try assembly.reload() }
         #expect(assembly.catalog.routes.map(\.name) == ["hrs"])
-        #expect(assembly.handler.route(for: Self.message(Self.oru("C1"))) == "hrs")
+        #expect(assembly.handler.admit(Self.message(Self.oru("C1"))).route == "hrs")
 
         try write("chl", facility: "CHL")
         #expect(try assembly.reload().routes.map(\.name).sorted() == ["chl", "hrs"])
-        #expect(assembly.handler.route(for: Self.message(Self.oru("C1", facility: "CHL"))) == "chl")
+        #expect(assembly.handler.admit(Self.message(Self.oru("C1", facility: "CHL"))).route == "chl")
     }
 
     @Test func fixturesCompareSinkPayloadsDeadLettersAndReplies() async throws {
