@@ -130,15 +130,26 @@ extension XMLDocument {
     public func strings(_ expression: XPathExpression, at node: XMLNode? = nil) throws(XPathError) -> [String] {
         switch try evaluate(expression, at: node) {
         case .nodes(let nodes): nodes.map(\.stringValue)
-        case .string(let value): [value]
-        case .boolean(let value): [value ? "true" : "false"]
-        case .number(let value): [Self.xpathString(value)]
+        case let value: [value.string]
         }
     }
 
-    /// XPath's `string()` of the result: the first node's string value, or "".
+    /// XPath's `string()` of the result: the first node's string value, or "". Only that node's
+    /// value is built: `.//hl7:text` may select many large ones.
     public func string(_ expression: XPathExpression, at node: XMLNode? = nil) throws(XPathError) -> String {
-        try strings(expression, at: node).first ?? ""
+        try evaluate(expression, at: node).string
+    }
+}
+
+extension XPathValue {
+    /// The result as XPath's `string()` writes it: a node set's first node's string value.
+    public var string: String {
+        switch self {
+        case .nodes(let nodes): nodes.first?.stringValue ?? ""
+        case .string(let value): value
+        case .boolean(let value): value ? "true" : "false"
+        case .number(let value): Self.xpathString(value)
+        }
     }
 
     private static func xpathString(_ number: Double) -> String {
@@ -147,7 +158,9 @@ extension XMLDocument {
         if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
         return String(number)
     }
+}
 
+extension XMLDocument {
     private func context() -> xmlXPathContextPtr {
         if let xpathContext { return xpathContext }
         let context = xmlXPathNewContext(pointer)!

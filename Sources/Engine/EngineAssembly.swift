@@ -60,6 +60,13 @@ public struct RouteCatalog: Sendable {
         } catch {
             problems.append(error.description)
         }
+        // A mapping reads what its route's source gives it: HL7 v2 messages, or CDA documents.
+        for route in routes {
+            for case .map(let name) in route.steps {
+                guard let plan = mappings[name], plan.source != (route.format == .cda ? .cda : .hl7v2) else { continue }
+                problems.append("route \(route.name): mapping '\(name)' reads \(plan.source.rawValue), but the route's source is \(route.format.rawValue)")
+            }
+        }
         guard problems.isEmpty else { throw EngineSetupError(problems.joined(separator: "\n")) }
         guard !routes.isEmpty else { throw EngineSetupError("no route in \(routesDirectory)") }
         return RouteCatalog(routes: routes, mappings: mappings, terminology: terminology)

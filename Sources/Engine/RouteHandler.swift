@@ -133,20 +133,73 @@ public struct RouteHandler: MessageHandler {
         }
     }
 
-    /// A CDA source: checked as the route says, then delivered as received, keyed by its id.
+    /// A CDA source: checked as the route says, mapped (a `from: cda` mapping) and rendered if it
+    /// says so, else delivered as received; keyed by the document's id either way.
     private func handleDocument(_ message: KafkaMessage) async throws(ProcessingFailure) {
         let intake = try DocumentIntake(message.value)
         let facts = intake.facts(headers: Self.headers(of: message))
         guard let route = table.route(for: message.topic, facts: facts) else {
             throw .permanent(step: "route", "no route matches \(facts.summary)")
         }
-        for case .validateDocument(let header, let schemaSeverity) in route.steps {
-            try judge(intake.check(header: header, schema: schemaSeverity, against: schema), route: route, position: "")
+        var body = message.value, contentType = "application/hl7-v3+xml"
+        var canonical: CanonicalValue?
+        var bodyIsCanonicalJSON = false  // encoded once at the end, as for HL7 v2 sources
+        for step in route.steps {
+            switch step {
+            case .validateDocument(let header, let schemaSeverity):
+                try judge(intake.check(header: header, schema: schemaSeverity, against: schema), route: route, position: "")
+            case .map(let name):
+                canonical = try map(name, route: route, position: "") { plan throws(MappingRunError) in try plan.map(intake.document) }
+                bodyIsCanonicalJSON = true
+            case .render(let format):
+                (body, contentType) = try render(canonical, as: format, position: "")
+                bodyIsCanonicalJSON = false
+            case .validate, .validatePrescriptions, .enrich:
+                throw .permanent(step: "route", "HL7 v2 steps need an HL7 v2 source")
+            }
+        }
+        if bodyIsCanonicalJSON, let canonical {
+            (body, contentType) = try render(canonical, as: OutputFormat.json.rawValue, position: "")
         }
         guard let key = intake.documentKey else { throw .permanent(step: "parse", "the ClinicalDocument has no id") }
         // The loader gives CDA routes constant parameters only.
-        try await deliver(SinkPayload(body: message.value, contentType: "application/hl7-v3+xml", idempotencyKey: "\(route.name):\(key)"),
+        try await deliver(SinkPayload(body: body, contentType: contentType, idempotencyKey: "\(route.name):\(key)"),
                           along: route, source: message) { _ in nil }
+    }
+
+    /// Runs mapping `name` (`apply` hands it the message) and logs its findings. The canonical
+    /// JSON is left to the end of the route: encoding it after every map step, to be replaced by
+    /// a render, took more time than the mapping itself.
+    private func map(_ name: String, route: Route, position: String,
+                     _ apply: (MappingPlan) throws(MappingRunError) -> MappingResult) throws(ProcessingFailure) -> CanonicalValue {
+        guard let plan = mappings[name] else { throw .permanent(step: "map:\(name)", "mapping is not loaded") }
+        do {
+            let result = try apply(plan)
+            for finding in result.findings {
+                logger.warning("mapping finding", metadata: ["route": "\(route.name)", "mapping": "\(name)", "rule": "\(finding.rule)"])
+            }
+            return result.value
+        } catch {
+            // Mapping errors name the mapping, the rule and the message path, never values.
+            throw .permanent(step: "map:\(name)", "\(error)\(position)")
+        }
+    }
+
+    /// The canonical value of the last `map` step as `format`, with its content type.
+    private func render(_ canonical: CanonicalValue?, as format: String, position: String) throws(ProcessingFailure) -> ([UInt8], String) {
+        guard let canonical, let output = OutputFormat(rawValue: format) else {
+            throw .permanent(step: "render", "nothing to render: no map step ran")
+        }
+        do {
+            let contentType = switch output {
+            case .cda: "application/hl7-v3+xml"
+            case .fhir: "application/fhir+json"
+            case .json: "application/json"
+            }
+            return (try canonical.rendered(as: output), contentType)
+        } catch {
+            throw .permanent(step: "render:\(format)", "\(error)\(position)")
+        }
     }
 
     private func run(_ route: Route, on received: HL7Message, facts: MessageFacts, position: String,
@@ -155,9 +208,7 @@ public struct RouteHandler: MessageHandler {
         var body = message.serialize(terminateLastSegment: true)
         var contentType = "x-application/hl7-v2+er7"
         var canonical: CanonicalValue?
-        // The body is the canonical JSON, encoded once at the end: encoding it after every map
-        // step, to be replaced by a render, took more time than the mapping itself.
-        var bodyIsCanonicalJSON = false
+        var bodyIsCanonicalJSON = false  // see `map`
         for step in route.steps {
             switch step {
             case .validate(let loinc, let units):
@@ -177,38 +228,15 @@ public struct RouteHandler: MessageHandler {
                 try judge(PrescriptionValidation(medications: medications, positiveList: positiveList)
                     .check(message, list: terminology?.current.medications), route: route, position: position)
             case .map(let name):
-                guard let plan = mappings[name] else { throw .permanent(step: "map:\(name)", "mapping is not loaded") }
-                do {
-                    let result = try plan.map(message)
-                    for finding in result.findings {
-                        logger.warning("mapping finding", metadata: ["route": "\(route.name)", "mapping": "\(name)", "rule": "\(finding.rule)"])
-                    }
-                    canonical = result.value
-                    bodyIsCanonicalJSON = true
-                } catch {
-                    // Mapping errors name the mapping, the rule and the message path, never values.
-                    throw .permanent(step: "map:\(name)", "\(error)\(position)")
-                }
+                canonical = try map(name, route: route, position: position) { plan throws(MappingRunError) in try plan.map(message) }
+                bodyIsCanonicalJSON = true
             case .render(let format):
-                guard let canonical, let output = OutputFormat(rawValue: format) else {
-                    throw .permanent(step: "render", "nothing to render: no map step ran")
-                }
-                do {
-                    body = try canonical.rendered(as: output)
-                    bodyIsCanonicalJSON = false
-                } catch {
-                    throw .permanent(step: "render:\(format)", "\(error)\(position)")
-                }
-                contentType = switch output {
-                case .cda: "application/hl7-v3+xml"
-                case .fhir: "application/fhir+json"
-                case .json: "application/json"
-                }
+                (body, contentType) = try render(canonical, as: format, position: position)
+                bodyIsCanonicalJSON = false
             }
         }
         if bodyIsCanonicalJSON, let canonical {
-            do { body = try canonical.json() } catch { throw .permanent(step: "map", "\(error)\(position)") }
-            contentType = "application/json"
+            (body, contentType) = try render(canonical, as: OutputFormat.json.rawValue, position: position)
         }
         let payload = SinkPayload(
             body: body, contentType: contentType,

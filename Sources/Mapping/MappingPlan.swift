@@ -1,3 +1,4 @@
+import CDA
 import Findings
 import Foundation
 import HL7v2
@@ -19,6 +20,8 @@ public struct MappingPlan: Sendable {
     public let file: String
     public let summary: String?
     public let target: Target
+    /// What the mapping reads: `map(_: HL7Message)` or `map(_: XMLDocument)`.
+    public let source: SourceFormat
     private let program: Program
 
     private enum Program: Sendable {
@@ -28,7 +31,7 @@ public struct MappingPlan: Sendable {
     }
 
     static let topKeys = ["mapping", "description", "from", "to", "constants", "tables", "map"]
-    static let sources = ["hl7v2"]
+    static let sources = SourceFormat.allCases.map(\.rawValue)
 
     /// Loads and compiles the mapping at `url`; tables are found beside it.
     public static func load(contentsOf url: URL) throws(MappingLoadError) -> MappingPlan {
@@ -65,11 +68,13 @@ public struct MappingPlan: Sendable {
         compiler = Compiler(file: file, mapping: name)
         summary = try entry("description").map { entry throws(MappingLoadError) in try compiler.text(entry.node, "description") }
         guard let from = entry("from") else { throw compiler.error(root, "from", "missing: the source format (\(Self.sources.joined(separator: ", ")))") }
-        let source = try compiler.text(from.node, "from")
-        guard Self.sources.contains(source) else {
-            throw compiler.error(from.node, "from", "source format '\(source)' is not supported (supported: \(Self.sources.joined(separator: ", ")))",
-                                 suggestion: closest(to: source, among: Self.sources))
+        let sourceName = try compiler.text(from.node, "from")
+        guard let source = SourceFormat(rawValue: sourceName) else {
+            throw compiler.error(from.node, "from", "source format '\(sourceName)' is not supported (supported: \(Self.sources.joined(separator: ", ")))",
+                                 suggestion: closest(to: sourceName, among: Self.sources))
         }
+        self.source = source
+        compiler.format = source
         guard let to = entry("to") else { throw compiler.error(root, "to", "missing: what the mapping produces") }
         let targetName = try compiler.text(to.node, "to")
         guard let target = Target(rawValue: targetName) else {
@@ -107,7 +112,25 @@ public struct MappingPlan: Sendable {
     /// Maps one message. Throws when a required value is missing or a rule fails; problems that
     /// do not stop the mapping (a malformed optional date…) come back as findings.
     public func map(_ message: HL7Message) throws(MappingRunError) -> MappingResult {
-        var cursor = Cursor(message: message, mapping: name)
+        guard source == .hl7v2 else { throw wrongSource("an HL7 v2 message") }
+        return try map(Cursor(message: message, mapping: name))
+    }
+
+    /// Maps one CDA document (a `from: cda` mapping); paths are evaluated from its root element.
+    public func map(_ document: XMLDocument) throws(MappingRunError) -> MappingResult {
+        guard source == .cda else { throw wrongSource("an XML document") }
+        guard let root = document.root else {
+            throw MappingRunError(mapping: name, rule: "from", path: nil, message: "the document has no root element")
+        }
+        return try map(Cursor(document: document, root: root, mapping: name))
+    }
+
+    private func wrongSource(_ given: String) -> MappingRunError {
+        MappingRunError(mapping: name, rule: "from", path: nil, message: "the mapping reads \(source.rawValue), not \(given)")
+    }
+
+    private func map(_ start: Cursor) throws(MappingRunError) -> MappingResult {
+        var cursor = start
         func run<Root>(_ plan: ObjectPlan<Root>, _ empty: Root) throws(MappingRunError) -> Root {
             var value = empty
             try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in try plan.run(&value, &cursor) }

@@ -8,7 +8,7 @@ public struct Route: Sendable, Hashable {
         case hl7v2
         /// FHS/BHS batch files or several messages in one payload, split into messages.
         case hl7v2Batch = "hl7v2-batch"
-        /// One CDA document per Kafka message, passed on unchanged (a hospital's own CDA).
+        /// One CDA document per Kafka message (a hospital's own CDA): passed on unchanged, or mapped by a `from: cda` mapping.
         case cda
     }
 

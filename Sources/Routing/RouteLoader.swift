@@ -68,7 +68,7 @@ public enum RouteLoader {
 
         var steps: [Route.Step] = []
         for stepNode in try keys["steps"]?.sequence(context: "steps") ?? [] {
-            let kinds = format == .cda ? ["validate"] : ["validate", "map", "render", "enrich"]
+            let kinds = format == .cda ? ["validate", "map", "render"] : ["validate", "map", "render", "enrich"]
             let step = try stepNode.mapping(allowed: kinds, context: "a step (format \(format.rawValue))")
             guard step.count == 1 else {
                 throw stepNode.problem("a step is exactly one of \(kinds.map { "'\($0)'" }.joined(separator: ", "))")

@@ -36,13 +36,19 @@ import Testing
 
     @Test(arguments: [
         ("match: { template: 1.3.182.11.1, document_code: 11502-2 }", "match: { message_type: ORU^R01 }", "unknown key in match (format cda)"),
-        ("  - validate: { lu_header: required, schema: warn }", "  - map: oru-to-xdlab", "unknown key in a step (format cda)"),
+        ("  - validate: { lu_header: required, schema: warn }", "  - enrich: patient", "unknown key in a step (format cda)"),
         ("  - validate: { lu_header: required, schema: warn }", "  - validate: { loinc: required }", "unknown key in validate (format cda)"),
         ("    typeCode: DT-00002", "    caseId: { path: TXA-14.1 }", "needs an HL7 v2 source"),
     ])
     func whatOnlyHL7SourcesHaveIsRefused(original: String, replacement: String, message: String) throws {
         let error = #expect(throws: FileProblem.self) { try Self.parse(Self.route.replacingOccurrences(of: original, with: replacement)) }
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func aCDARouteMapsAndRenders() throws {
+        let route = try Self.parse(Self.route.replacingOccurrences(of: "  - validate: { lu_header: required, schema: warn }",
+                                                                   with: "  - map: oru-to-xdlab\n  - render: json"))
+        #expect(route.steps == [.map(mapping: "oru-to-xdlab"), .render(format: "json")])
     }
 
     @Test func hl7RoutesRefuseDocumentConditionsAndTakeEnrichment() throws {

@@ -10,6 +10,8 @@ struct Compiler {
     let mapping: String
     var constants: [String: String] = [:]
     var tables: [String: CodeTable] = [:]
+    /// What the mapping reads: in a cda mapping, paths are XPath.
+    var format = SourceFormat.hl7v2
 
     static let sourceKeys = ["path", "const", "first", "concat", "uuid", "index", "join"]
     static let modifierKeys = ["authority", "transform", "lookup", "default", "when", "separator"]
@@ -66,6 +68,9 @@ struct Compiler {
     /// A value expression: an HL7 path (`PID-5.1`), `$constant`, or a mapping of one source
     /// (path, const, first, concat, uuid) and modifiers.
     func expression(_ node: Node, _ key: String, extraKeys: [String] = []) throws(MappingLoadError) -> Expression {
+        if format == .cda, case .scalar(let scalar) = node, !scalar.string.hasPrefix("$") {
+            return .xpath(try xpath(node, key))
+        }
         if case .scalar(let scalar) = node {
             return scalar.string.hasPrefix("$") ? .constant(try text(node, key)) : .path(try path(node, key))
         }
@@ -77,8 +82,13 @@ struct Compiler {
         }
         let sourceKey = "\(key).\(source.key)"
         var value = entries.first { $0.key == "separator" }
+        if format == .cda, let hl7 = entries.first(where: { ["authority", "index", "join"].contains($0.key) }) {
+            throw hl7Only(hl7.keyNode, "\(key).\(hl7.key)", hl7.key)
+        }
         var expression: Expression
         switch source.key {
+        case "path" where format == .cda:
+            expression = .xpath(try xpath(source.node, sourceKey))
         case "path":
             let path = try path(source.node, sourceKey)
             if let authority = entries.first(where: { $0.key == "authority" }) {

@@ -25,6 +25,8 @@ struct Cursor {
     var findings: [Finding] = []
     /// Values stored so far; an optional object is kept only if storing into it raised this.
     var assignments = 0
+    /// The document and context node, in a cda mapping (`from: cda`); nil for HL7.
+    var xml: XMLContext?
 
     init(message: HL7Message, mapping: String) {
         self.message = message
@@ -104,7 +106,7 @@ struct Cursor {
         MappingRunError(mapping: mapping, rule: rule, path: path.map { path in
             // Addressed in the whole message, as the user would look it up.
             (segment(of: path).flatMap { self.message.path(path, atSegment: $0) } ?? path).description
-        }, message: message)
+        } ?? xml?.location, message: message)
     }
 }
 

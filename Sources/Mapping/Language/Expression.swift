@@ -1,3 +1,4 @@
+import CDA
 import Foundation
 import HL7v2
 import Terminology
@@ -6,6 +7,8 @@ import Terminology
 /// load time; evaluation only reads the message.
 indirect enum Expression: Sendable {
     case path(HL7Path)
+    /// An XPath from the context node, in a cda mapping: the text of its first match.
+    case xpath(XPathExpression)
     case constant(String)
     /// The first of the expressions that has a value.
     case first([Expression])
@@ -27,6 +30,8 @@ indirect enum Expression: Sendable {
         switch self {
         case .path(let path):
             return cursor.value(path)
+        case .xpath(let expression):
+            return try cursor.value(at: expression)
         case .constant(let value):
             return value
         case .first(let choices):
@@ -76,7 +81,7 @@ indirect enum Expression: Sendable {
         switch self {
         case .path(let path), .identifier(let path, _): path
         case .join(_, let path, _, _): path
-        case .constant, .index: nil
+        case .constant, .index, .xpath: nil
         case .first(let parts), .concat(let parts, _), .uuid(let parts, _): parts.lazy.compactMap(\.firstPath).first
         case .transform(let inner, _), .lookup(let inner, _, _), .fallback(let inner, _), .guarded(let inner, _): inner.firstPath
         }

@@ -1,3 +1,4 @@
+import CDA
 import HL7v2
 import Yams
 
@@ -26,6 +27,8 @@ struct Schema<Root>: Sendable {
         for entry in try compiler.entries(node, key: rule, known: known) {
             let key = "\(rule).\(entry.key)"
             switch entry.key {
+            case "each" where compiler.format == .cda:
+                plan.eachNode = try compiler.xpath(entry.node, key)
             case "each":
                 plan.each = try compiler.segmentName(entry.node, key)
             case "when":
@@ -44,6 +47,8 @@ struct Schema<Root>: Sendable {
 struct ObjectPlan<Root>: Sendable {
     var rules: [Apply<Root>]
     var each: String?
+    /// In a cda mapping, the XPath `each` selects nodes with.
+    var eachNode: XPathExpression?
     var when: Condition?
     var rule = ""
 
@@ -51,6 +56,11 @@ struct ObjectPlan<Root>: Sendable {
     /// (it up to the next one of its name) as the innermost scope; items failing `when` are skipped.
     func forEachItem(_ cursor: inout Cursor, _ body: (inout Cursor) throws(MappingRunError) -> Void) throws(MappingRunError) {
         guard let each else {
+            if let eachNode {
+                return try cursor.forEachNode(eachNode, rule: "\(rule).each") { cursor throws(MappingRunError) in
+                    if try holds(cursor) { try body(&cursor) }
+                }
+            }
             if try holds(cursor) { try body(&cursor) }
             return
         }

@@ -19,7 +19,7 @@ enum Schemas {
     ])
 
     static let patient = Schema<Canonical.Patient>([
-        ("local_ids", .identifiers(\.localIDs)),
+        ("local_ids", .bySource(hl7: .identifiers(\.localIDs), cda: .cdaIdentifiers(\.localIDs))),
         ("matricule", .text(\.matricule)),
         ("dsp_id", .text(\.dspID)),
         ("name", .optional(\.name, name, empty: .init())),
@@ -44,8 +44,8 @@ enum Schemas {
     static let observation = Schema<Canonical.Observation>([
         ("id", .optional(\.id, identifier, empty: .init(value: ""))),
         ("code", .optional(\.code, coding, empty: .init())),
-        ("value", .observationValue(\.value)),
-        ("reference_range", .referenceRange(\.referenceRange)),
+        ("value", .bySource(hl7: .observationValue(\.value), cda: .cdaObservationValue(\.value))),
+        ("reference_range", .bySource(hl7: .referenceRange(\.referenceRange), cda: .cdaReferenceRange(\.referenceRange))),
         ("interpretation", .optional(\.interpretation, coding, empty: .init())),
         ("status", .text(\.status)),
         ("effective_time", .dateTime(\.effectiveTime)),
