@@ -41,8 +41,12 @@ indirect enum Expression: Sendable {
             }
             return values.isEmpty ? nil : values.joined(separator: separator)
         case .uuid(let parts, let salt):
-            var name = salt
-            for part in parts { name += "\u{1F}" + (try part.evaluate(cursor) ?? "") }
+            // The name assembled as bytes: String concatenation was a quarter of an id's cost.
+            var name = Array(salt.utf8)
+            for part in parts {
+                name.append(0x1F)
+                if let value = try part.evaluate(cursor) { name.append(contentsOf: value.utf8) }
+            }
             return NameBasedUUID.string(NameBasedUUID.make(name: name))
         case .identifier(let field, let filter):
             return cursor.identifiers(field, matching: filter).first?.value

@@ -7,9 +7,14 @@ enum NameBasedUUID {
     static let passerelle = UUID(uuidString: "5C1B6F0E-8F3A-4D7E-9B2A-6E1F0C4A2D90")!
 
     static func make(namespace: UUID = passerelle, name: String) -> UUID {
+        make(namespace: namespace, name: name.utf8)
+    }
+
+    /// The id of a name given as UTF-8 bytes, for callers that assemble it without a String.
+    static func make(namespace: UUID = passerelle, name: some Sequence<UInt8>) -> UUID {
         var bytes = withUnsafeBytes(of: namespace.uuid) { Array($0) }
-        bytes += Array(name.utf8)
-        var digest = Array(sha1(bytes).prefix(16))
+        bytes.append(contentsOf: name)
+        var digest = sha1(bytes)
         digest[6] = digest[6] & 0x0F | 0x50
         digest[8] = digest[8] & 0x3F | 0x80
         return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
