@@ -229,7 +229,13 @@ let headerFHS: UInt32 = 0x46_4853  // "FHS"
 let headerBHS: UInt32 = 0x42_4853  // "BHS"
 
 func unpackName(_ name: UInt32) -> String {
-    String(decoding: [UInt8(name >> 16), UInt8(name >> 8 & 0xff), UInt8(name & 0xff)], as: UTF8.self)
+    // Written in place: three bytes make a small string, with no array to allocate.
+    String(unsafeUninitializedCapacity: 3) { bytes in
+        bytes[0] = UInt8(name >> 16)
+        bytes[1] = UInt8(name >> 8 & 0xff)
+        bytes[2] = UInt8(name & 0xff)
+        return 3
+    }
 }
 
 func packName(_ name: String) -> UInt32 {

@@ -3,12 +3,14 @@
 /// component addresses the whole repetition. MSH-1 is the field separator and MSH-2 the encoding
 /// characters, as the standard numbers them (likewise FHS and BHS).
 public struct HL7Path: Sendable, Hashable, CustomStringConvertible {
-    public let segment: String
+    public var segment: String { unpackName(packedSegment) }
     public let occurrence: Int
     public let field: Int
     public let repetition: Int
     public let component: Int?
     public let subcomponent: Int?
+    /// The segment name's three bytes: the only copy of it, so that a path holds no reference
+    /// and copying one (every rule that reads the message does) costs no retain and release.
     let packedSegment: UInt32
 
     public init(segment: String, occurrence: Int = 1, field: Int, repetition: Int = 1, component: Int? = nil,
@@ -16,7 +18,6 @@ public struct HL7Path: Sendable, Hashable, CustomStringConvertible {
         precondition(segment.utf8.count == 3 && occurrence >= 1 && field >= 1 && repetition >= 1
                      && (component ?? 1) >= 1 && (subcomponent ?? 1) >= 1 && (subcomponent == nil || component != nil),
                      "invalid HL7 path components")
-        self.segment = segment
         self.occurrence = occurrence
         self.field = field
         self.repetition = repetition

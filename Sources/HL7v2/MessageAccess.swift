@@ -91,8 +91,23 @@ extension HL7Message {
     /// Decodes a located value as `value(at:)` describes.
     func value(_ located: (range: Range<Int>, level: Level), formatting: FormattingEscapes) -> String {
         let (range, level) = located
-        if level == .literal || containsDelimiter(below: level, in: range) { return decode(range) }
-        return unescape(range, formatting: formatting)
+        if level == .literal { return decode(range) }
+        // One pass over the bytes settles the common case (a leaf without escapes: its bytes
+        // decoded) without the slices, and their retains, of three separate scans.
+        let escape = delimiters.escape, component = delimiters.component, subcomponent = delimiters.subcomponent
+        let splitsComponents = level == .repetition, splitsSubcomponents = level != .subcomponent
+        return storage.withUnsafeBufferPointer { bytes in
+            var escaped = false
+            for index in range {
+                let byte = bytes[index]
+                if byte == escape {
+                    escaped = true
+                } else if (splitsSubcomponents && byte == subcomponent) || (splitsComponents && byte == component) {
+                    return charset.decode(UnsafeBufferPointer(rebasing: bytes[range]))
+                }
+            }
+            return escaped ? unescape(range, formatting: formatting) : charset.decode(UnsafeBufferPointer(rebasing: bytes[range]))
+        }
     }
 
     /// The value at `path`, unescaped; nil when absent. A path that stops above the leaves of a
@@ -129,18 +144,6 @@ extension HL7Message {
     public func count(of name: String) -> Int {
         let packed = packName(name)
         return segmentEntries.reduce(0) { $0 + ($1.name == packed ? 1 : 0) }
-    }
-
-    func containsDelimiter(below level: Level, in range: Range<Int>) -> Bool {
-        let component = delimiters.component, subcomponent = delimiters.subcomponent
-        return storage[range].contains { byte in
-            switch level {
-            case .literal: false
-            case .repetition: byte == component || byte == subcomponent
-            case .component: byte == subcomponent
-            case .subcomponent: false
-            }
-        }
     }
 
     func decode(_ range: Range<Int>) -> String {

@@ -29,7 +29,14 @@ extension Canonical {
         /// Parses HL7 TS/DTM; a time without an offset is taken in `zone`. Nil when malformed or
         /// out of range (month 13, 30 February…).
         public init?(hl7 text: some StringProtocol, zone: TimeZone = DateTime.defaultZone) {
-            let bytes = Array(text.utf8)
+            // Read in place: copying the text into an array cost an allocation per date.
+            guard let value = text.utf8.withContiguousStorageIfAvailable({ DateTime(hl7: $0, zone: zone) })
+                    ?? Array(text.utf8).withUnsafeBufferPointer({ DateTime(hl7: $0, zone: zone) }) else { return nil }
+            self = value
+        }
+
+        /// Parses HL7 TS/DTM from its UTF-8 bytes, as `init?(hl7:zone:)` describes.
+        init?(hl7 bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone) {
             var index = 0
             func digits(_ count: Int) -> Int? {
                 guard index + count <= bytes.count else { return nil }

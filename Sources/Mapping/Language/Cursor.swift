@@ -55,8 +55,9 @@ struct Cursor {
     /// The index of the segment `path` names: its first of the kind in the innermost enclosing
     /// group that has one; nil when none has.
     func segment(of path: HL7Path) -> Int? {
-        for scope in scopes.reversed() {
-            if let index = message.segmentIndex(of: path, in: scope.visible) { return index }
+        // By index: iterating the scopes would copy each (and retain its segment name) per lookup.
+        for scope in scopes.indices.reversed() {
+            if let index = message.segmentIndex(of: path, in: scopes[scope].visible) { return index }
         }
         return nil
     }
@@ -95,7 +96,7 @@ struct Cursor {
             }
             guard let id = component(1) else { continue }
             let namespace = component(4, 1), universal = component(4, 2)
-            guard filter.accepts([namespace, universal].compactMap { $0 }) else { continue }
+            guard filter.accepts(namespace, universal) else { continue }
             found.append((id, universal ?? namespace.flatMap { isOID($0) ? $0 : nil }))
         }
         return found
@@ -116,11 +117,12 @@ enum AuthorityFilter: Sendable {
     case anyOf(Set<String>)
     case noneOf(Set<String>)
 
-    func accepts(_ authorities: [String]) -> Bool {
+    /// Whether an identifier with these authorities (either may be absent) is taken.
+    func accepts(_ namespace: String?, _ universal: String?) -> Bool {
         switch self {
         case .any: true
-        case .anyOf(let wanted): authorities.contains { wanted.contains($0) }
-        case .noneOf(let excluded): !authorities.contains { excluded.contains($0) }
+        case .anyOf(let wanted): namespace.map(wanted.contains) == true || universal.map(wanted.contains) == true
+        case .noneOf(let excluded): !(namespace.map(excluded.contains) == true || universal.map(excluded.contains) == true)
         }
     }
 }
@@ -131,5 +133,7 @@ func present(_ value: String?) -> String? {
 }
 
 func isOID(_ text: String) -> Bool {
-    text.first?.isNumber == true && text.allSatisfy { $0 == "." || ($0.isASCII && $0.isNumber) }
+    // On bytes: an OID is ASCII, and classifying Characters cost more than the rest of an identifier.
+    guard let first = text.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else { return false }
+    return text.utf8.allSatisfy { $0 == UInt8(ascii: ".") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
 }

@@ -82,10 +82,13 @@ struct ObjectPlan<Root>: Sendable {
 extension Field {
     /// A nested object that is always there (a report's patient).
     static func nested<Child>(_ keyPath: WritableKeyPath<Root, Child> & Sendable, _ schema: Schema<Child>) -> Field {
-        Field { compiler, node, rule throws(MappingLoadError) in
+        let property = StoredProperty(keyPath)
+        return Field { compiler, node, rule throws(MappingLoadError) in
             let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: false)
             return { root, cursor throws(MappingRunError) in
-                try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in try plan.run(&root[keyPath: keyPath], &cursor) }
+                try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in
+                    try property.modify(&root) { child throws(MappingRunError) in try plan.run(&child, &cursor) }
+                }
             }
         }
     }
@@ -93,14 +96,20 @@ extension Field {
     /// An optional object, set when any of its rules stored a value.
     static func optional<Child>(_ keyPath: WritableKeyPath<Root, Child?> & Sendable, _ schema: Schema<Child>,
                                 empty: Child) -> Field where Child: Sendable {
-        Field { compiler, node, rule throws(MappingLoadError) in
+        let property = StoredProperty(keyPath)
+        return Field { compiler, node, rule throws(MappingLoadError) in
             let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: false)
             return { root, cursor throws(MappingRunError) in
                 try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in
-                    var child = root[keyPath: keyPath] ?? empty
-                    let before = cursor.assignments
-                    try plan.run(&child, &cursor)
-                    if cursor.assignments > before { root[keyPath: keyPath] = child }
+                    // Built in place; a child that was absent and got nothing stays absent (every
+                    // store counts an assignment, so one that was there is unchanged).
+                    try property.modify(&root) { child throws(MappingRunError) in
+                        let before = cursor.assignments
+                        let wasAbsent = child == nil
+                        if wasAbsent { child = empty }
+                        try plan.run(&child!, &cursor)
+                        if wasAbsent, cursor.assignments == before { child = nil }
+                    }
                 }
             }
         }
@@ -109,14 +118,19 @@ extension Field {
     /// A list of objects: one per `each` segment, or one, each kept when any rule stored a value.
     static func list<Child>(_ keyPath: WritableKeyPath<Root, [Child]> & Sendable, _ schema: Schema<Child>,
                             empty: Child) -> Field where Child: Sendable {
-        Field { compiler, node, rule throws(MappingLoadError) in
+        let property = StoredProperty(keyPath)
+        return Field { compiler, node, rule throws(MappingLoadError) in
             let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: true)
             return { root, cursor throws(MappingRunError) in
                 try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in
-                    var child = empty
-                    let before = cursor.assignments
-                    try plan.run(&child, &cursor)
-                    if cursor.assignments > before { root[keyPath: keyPath].append(child) }
+                    // Built in place at the end of the list (no copy of the finished item), and
+                    // dropped when no rule stored anything.
+                    try property.modify(&root) { list throws(MappingRunError) in
+                        let before = cursor.assignments
+                        list.append(empty)
+                        try plan.run(&list[list.count - 1], &cursor)
+                        if cursor.assignments == before { list.removeLast() }
+                    }
                 }
             }
         }
@@ -155,13 +169,21 @@ extension Field {
         }
     }
 
+    /// `value` stored into an optional property.
+    static func value<T>(_ what: String, _ convert: @escaping @Sendable (String) -> T?,
+                         into keyPath: WritableKeyPath<Root, T?> & Sendable) -> Field {
+        let property = StoredProperty(keyPath)
+        return value(what, convert) { root, value in property.modify(&root) { $0 = value } }
+    }
+
     static func text(_ keyPath: WritableKeyPath<Root, String?> & Sendable) -> Field {
-        value("text", { $0 }) { $0[keyPath: keyPath] = $1 }
+        value("text", { $0 }, into: keyPath)
     }
 
     /// A list of texts (given names): a list of expressions, each appended when present.
     static func texts(_ keyPath: WritableKeyPath<Root, [String]> & Sendable) -> Field {
-        let one = value("text", { $0 }) { $0[keyPath: keyPath].append($1) }
+        let property = StoredProperty(keyPath)
+        let one = value("text", { $0 }) { root, text in property.modify(&root) { $0.append(text) } }
         return Field { compiler, node, rule throws(MappingLoadError) in
             let items: [Node] = node.sequence.map(Array.init) ?? [node]
             let rules = try items.map { item throws(MappingLoadError) in try one.compile(compiler, item, rule) }
@@ -172,11 +194,11 @@ extension Field {
     }
 
     static func dateTime(_ keyPath: WritableKeyPath<Root, Canonical.DateTime?> & Sendable) -> Field {
-        value("an HL7 date/time", { Canonical.DateTime(hl7: $0) }) { $0[keyPath: keyPath] = $1 }
+        value("an HL7 date/time", { Canonical.DateTime(hl7: $0) }, into: keyPath)
     }
 
     static func integer(_ keyPath: WritableKeyPath<Root, Int?> & Sendable) -> Field {
-        value("an integer", { Int($0) }) { $0[keyPath: keyPath] = $1 }
+        value("an integer", { Int($0) }, into: keyPath)
     }
 
     /// Y/N (HL7), true/false, yes/no, 1/0.
@@ -187,10 +209,10 @@ extension Field {
             case "n", "no", "false", "0": false
             default: nil
             }
-        }) { $0[keyPath: keyPath] = $1 }
+        }, into: keyPath)
     }
 
     static func referenceRange(_ keyPath: WritableKeyPath<Root, Canonical.ReferenceRange?> & Sendable) -> Field {
-        value("a reference range", { ValueParsing.referenceRange($0) }) { $0[keyPath: keyPath] = $1 }
+        value("a reference range", { ValueParsing.referenceRange($0) }, into: keyPath)
     }
 }

@@ -7,7 +7,8 @@ extension Field {
     /// `{ path: PID-3, authority: { not: [1.3.182.4.4] }, default_authority: OID }` appends every
     /// matching repetition, its system the authority's OID (else `default_authority`).
     static func identifiers(_ keyPath: WritableKeyPath<Root, [Canonical.Identifier]> & Sendable) -> Field {
-        Field { compiler, node, rule throws(MappingLoadError) in
+        let property = StoredProperty(keyPath)
+        return Field { compiler, node, rule throws(MappingLoadError) in
             let entries = try compiler.entries(node, key: rule, known: ["path", "authority", "default_authority", "when"])
             guard let pathEntry = entries.first(where: { $0.key == "path" }) else { throw compiler.error(node, rule, "needs path (a CX field, e.g. PID-3)") }
             let path = try compiler.path(pathEntry.node, "\(rule).path")
@@ -26,7 +27,7 @@ extension Field {
                     do throws(EvaluationFailure) { guard try when.holds(cursor) else { return } } catch { throw cursor.failure(rule, at: error.path, error.message) }
                 }
                 for found in cursor.identifiers(path, matching: filter) {
-                    root[keyPath: keyPath].append(Canonical.Identifier(system: found.authority ?? fallback, value: found.value))
+                    property.modify(&root) { $0.append(Canonical.Identifier(system: found.authority ?? fallback, value: found.value)) }
                     cursor.assignments += 1
                 }
             }
@@ -36,7 +37,8 @@ extension Field {
     /// A typed observation value: `{ type: OBX-2, value: OBX-5, unit: OBX-6.1 }` reads the value
     /// field as its HL7 data type says (NM, SN, CE/CWE, DT/TS, text types; anything else as text).
     static func observationValue(_ keyPath: WritableKeyPath<Root, Canonical.ObservationValue?> & Sendable) -> Field {
-        Field { compiler, node, rule throws(MappingLoadError) in
+        let property = StoredProperty(keyPath)
+        return Field { compiler, node, rule throws(MappingLoadError) in
             let entries = try compiler.entries(node, key: rule, known: ["type", "value", "unit", "system_names", "when"])
             guard let valueEntry = entries.first(where: { $0.key == "value" }) else {
                 throw compiler.error(node, rule, "needs value (the HL7 field, e.g. OBX-5)")
@@ -56,9 +58,9 @@ extension Field {
             return { root, cursor throws(MappingRunError) in
                 do throws(EvaluationFailure) {
                     if let when, !(try when.holds(cursor)) { return }
-                    let reader = HL7ValueReader(cursor: cursor, field: field, segment: cursor.segment(of: field), systems: systems)
-                    guard let value = reader.read(type: try type?.evaluate(cursor), unit: try unit?.evaluate(cursor)) else { return }
-                    root[keyPath: keyPath] = value
+                    let reader = HL7ValueReader(field: field, segment: cursor.segment(of: field), systems: systems)
+                    guard let value = reader.read(type: try type?.evaluate(cursor), unit: try unit?.evaluate(cursor), in: cursor) else { return }
+                    property.modify(&root) { $0 = value }
                     cursor.assignments += 1
                 } catch {
                     throw cursor.failure(rule, at: error.path ?? field, error.message)
@@ -68,19 +70,18 @@ extension Field {
     }
 }
 
-/// Reads one HL7 field as a typed observation value.
+/// Reads one HL7 field as a typed observation value. The cursor is passed to each call rather
+/// than held: copying it retained every array it holds, per observation.
 struct HL7ValueReader {
-    let cursor: Cursor
     let field: HL7Path
     /// The segment `field` is read in, located once for all its components.
     let segment: Int?
     let systems: CodeTable?
 
-    func component(_ number: Int) -> String? {
-        segment.flatMap { present(cursor.message.value(inSegment: $0, field: field.field, component: number)) }
-    }
-
-    func read(type: String?, unit: String?) -> Canonical.ObservationValue? {
+    func read(type: String?, unit: String?, in cursor: Cursor) -> Canonical.ObservationValue? {
+        func component(_ number: Int) -> String? {
+            segment.flatMap { present(cursor.message.value(inSegment: $0, field: field.field, component: number)) }
+        }
         switch type?.uppercased() ?? "ST" {
         case "NM":
             guard let text = component(1).map({ ValueParsing.trimmed($0) }) else { return nil }
@@ -91,7 +92,7 @@ struct HL7ValueReader {
         case "CE", "CWE", "CNE", "CF", "CD":
             guard component(1) != nil || component(2) != nil else { return nil }
             let name = component(3)
-            return .coded(Canonical.Coding(code: component(1), system: name.flatMap { systems?.system[$0]?.display },
+            return .coded(Canonical.Coding(code: component(1), system: name.flatMap { systems?.displays[$0] },
                                            systemName: name, display: component(2)))
         case "DT", "TS", "DTM":
             guard let text = component(1) else { return nil }

@@ -1,9 +1,15 @@
 /// Reading the numeric notations senders use, without inventing precision: numbers stay text.
+/// The work is done on UTF-8 bytes: String's Character-based `hasPrefix`, slicing and trimming
+/// made a reference range cost over a microsecond.
 enum ValueParsing {
     /// A decimal as CDA's `real` accepts it: optional sign, digits, optional fraction.
     static func isDecimal(_ text: some StringProtocol) -> Bool {
+        withUTF8(text) { isDecimal(bytes: $0) }
+    }
+
+    static func isDecimal(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var digits = 0, dots = 0
-        for (index, byte) in text.utf8.enumerated() {
+        for (index, byte) in bytes.enumerated() {
             switch byte {
             case UInt8(ascii: "-") where index == 0, UInt8(ascii: "+") where index == 0: continue
             case UInt8(ascii: "."): dots += 1
@@ -17,9 +23,9 @@ enum ValueParsing {
     /// `text` without the blanks (white space other than line breaks) around it. Not Foundation's
     /// `trimmingCharacters`, whose NSString bridging took a quarter of the mapping time.
     static func trimmed(_ text: some StringProtocol, newlines: Bool = false) -> String {
-        // Most values start and end with a printable ASCII character: nothing to trim, settled
-        // without classifying every Character.
-        if let first = text.first?.asciiValue, let last = text.last?.asciiValue, isPrintableASCII(first), isPrintableASCII(last) {
+        // Most values start and end with a printable ASCII byte: nothing to trim, settled
+        // without classifying Characters.
+        if withUTF8(text, { bytes in bytes.first.map(isPrintableASCII) == true && isPrintableASCII(bytes[bytes.count - 1]) }) {
             return String(text)
         }
         let blank = { (character: Character) in character.isWhitespace && (newlines || !character.isNewline) }
@@ -27,28 +33,82 @@ enum ValueParsing {
         return String(text[first...last])
     }
 
+    /// `bytes` without the ASCII blanks `trimmed` removes around them; nil when what remains starts
+    /// or ends with a non-ASCII byte, which only `trimmed` (Unicode white space) can settle.
+    static func trimmedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        if start < end, bytes[start] >= 0x80 || bytes[end - 1] >= 0x80 { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
     private static func isPrintableASCII(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7f }
+
+    /// Runs `body` on the UTF-8 bytes of `text`, in place when its storage allows (always for
+    /// native strings and their substrings).
+    static func withUTF8<R>(_ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
+    }
 
     /// Normalised to what CDA accepts: `.5` → `0.5`, `+3` → `3`, `5.` → `5`.
     static func decimal(_ text: some StringProtocol) -> String? {
-        var value = trimmed(text)
-        guard isDecimal(value) else { return nil }
-        if value.hasPrefix("+") { value.removeFirst() }
-        let negative = value.hasPrefix("-")
-        if negative { value.removeFirst() }
-        if value.hasPrefix(".") { value = "0" + value }
-        if value.hasSuffix(".") { value.removeLast() }
-        return (negative ? "-" : "") + value
+        withUTF8(text) { decimal(bytes: $0) }
+    }
+
+    /// `decimal` of UTF-8 bytes.
+    static func decimal(bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let value = trimmedASCII(bytes) else {
+            return withUTF8(trimmed(String(decoding: bytes, as: UTF8.self))) { normalisedDecimal($0) }
+        }
+        return normalisedDecimal(value)
+    }
+
+    /// A trimmed decimal written as CDA accepts it; nil when `bytes` is not a decimal.
+    private static func normalisedDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard isDecimal(bytes: bytes) else { return nil }
+        var start = 0, end = bytes.count
+        let negative = bytes[0] == UInt8(ascii: "-")
+        if negative || bytes[0] == UInt8(ascii: "+") { start = 1 }
+        if bytes[end - 1] == UInt8(ascii: ".") { end -= 1 }
+        let leadingZero = bytes[start] == UInt8(ascii: ".")
+        return String(unsafeUninitializedCapacity: end - start + 2) { text in
+            var count = 0
+            if negative { text[count] = UInt8(ascii: "-"); count += 1 }
+            if leadingZero { text[count] = UInt8(ascii: "0"); count += 1 }
+            for index in start..<end {
+                text[count] = bytes[index]
+                count += 1
+            }
+            return count
+        }
     }
 
     static let comparators = ["<=", ">=", "<", ">"]
 
+    /// The comparator `bytes` start with (the longest), and its length.
+    private static func comparator(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, Int)? {
+        guard let first = bytes.first, first == UInt8(ascii: "<") || first == UInt8(ascii: ">") else { return nil }
+        let orEqual = bytes.count > 1 && bytes[1] == UInt8(ascii: "=")
+        return switch (first == UInt8(ascii: "<"), orEqual) {
+        case (true, true): ("<=", 2)
+        case (false, true): (">=", 2)
+        case (true, false): ("<", 1)
+        case (false, false): (">", 1)
+        }
+    }
+
     /// `5.4`, `<0.5`, `>= 60`.
     static func quantity(_ text: String, unit: String?) -> Canonical.ObservationValue? {
-        for comparator in comparators where text.hasPrefix(comparator) {
-            return decimal(text.dropFirst(comparator.count)).map { .quantity(value: $0, unit: unit, comparator: comparator) }
+        withUTF8(text) { bytes in
+            // A comparator's remainder is never a decimal when the shorter comparator also
+            // matches (`<=5` read as `<` leaves `=5`), so the longest match decides.
+            if let (comparator, length) = comparator(bytes) {
+                return decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...]))
+                    .map { .quantity(value: $0, unit: unit, comparator: comparator) }
+            }
+            return decimal(bytes: bytes).map { .quantity(value: $0, unit: unit, comparator: nil) }
         }
-        return decimal(text).map { .quantity(value: $0, unit: unit, comparator: nil) }
     }
 
     /// HL7 SN: comparator ^ number ^ separator ^ number (`^10^-^20` a range, `<^5` a bound,
@@ -71,16 +131,18 @@ enum ValueParsing {
     /// OBX-7: `3.9-5.8`, `<5`, `>60`, else kept as text.
     static func referenceRange(_ text: String) -> Canonical.ReferenceRange {
         let trimmed = trimmed(text)
-        for comparator in comparators where trimmed.hasPrefix(comparator) {
-            if let bound = decimal(trimmed.dropFirst(comparator.count)) {
+        return withUTF8(trimmed) { bytes in
+            if let (comparator, length) = comparator(bytes),
+               let bound = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...])) {
                 return comparator.hasPrefix("<") ? .init(high: bound) : .init(low: bound)
             }
+            // The separating dash is the first one after the first character, so a negative low bound stays intact.
+            if let dash = bytes.dropFirst().firstIndex(of: UInt8(ascii: "-")),
+               let low = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[..<dash])),
+               let high = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[(dash + 1)...])) {
+                return .init(low: low, high: high)
+            }
+            return .init(text: trimmed)
         }
-        // The separating dash is the first one after the first character, so a negative low bound stays intact.
-        if let dash = trimmed.utf8.dropFirst().firstIndex(of: UInt8(ascii: "-")),
-           let low = decimal(trimmed[..<dash]), let high = decimal(trimmed[trimmed.utf8.index(after: dash)...]) {
-            return .init(low: low, high: high)
-        }
-        return .init(text: trimmed)
     }
 }
