@@ -104,7 +104,7 @@ extension Canonical {
         public var description: String { format(iso: true) { String(decoding: $0, as: UTF8.self) } }
 
         /// Either form, its digits written straight into a stack buffer: renderers write every date
-        /// of a document, and padded Strings joined allocated for each part.
+        /// of a document, and joining padded Strings allocated for each part.
         private func format<Result>(iso: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
             // Eight numbers of at most 20 characters each (any Int), eight signs and separators.
             try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8 * 21 + fraction.utf8.count) { buffer in
