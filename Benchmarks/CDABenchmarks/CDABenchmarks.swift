@@ -40,8 +40,26 @@ private let resultRows: [ResultRow] = try! String(contentsOf: fixtures.appending
 /// data-processing entry. compare-cda-lxml builds the same elements and attributes with lxml.
 private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
     let loinc = "2.16.840.1.113883.6.1"
-    func coding(_ writer: inout XMLWriter, _ name: String, _ code: String, _ display: String) {
-        writer.element(name, ["code": code, "codeSystem": loinc, "codeSystemName": "LOINC", "displayName": display])
+    // The renderer writes repeated elements with start/attribute/end (no attribute literal to
+    // build and destroy) and literal names.
+    func coding(_ writer: inout XMLWriter, _ name: StaticString, _ code: String, _ display: String) {
+        writer.start(name)
+        writer.attribute("code", code)
+        writer.attribute("codeSystem", loinc)
+        writer.attribute("codeSystemName", "LOINC")
+        writer.attribute("displayName", display)
+        writer.end()
+    }
+    func element(_ writer: inout XMLWriter, _ name: StaticString, _ attribute: StaticString, _ value: String) {
+        writer.start(name)
+        writer.attribute(attribute, value)
+        writer.end()
+    }
+    func quantity(_ writer: inout XMLWriter, _ name: StaticString, _ value: String, _ unit: String) {
+        writer.start(name)
+        writer.attribute("value", value)
+        writer.attribute("unit", unit)
+        writer.end()
     }
     func name(_ writer: inout XMLWriter, _ given: String, _ family: String) {
         writer.start("name")
@@ -49,7 +67,7 @@ private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
         writer.element("family", text: family)
         writer.end()
     }
-    func organisation(_ writer: inout XMLWriter, _ element: String) {
+    func organisation(_ writer: inout XMLWriter, _ element: StaticString) {
         writer.start(element)
         writer.element("id", ["root": "1.3.182.3.1.1.7", "extension": "LAB-KETTERTHILL"])
         writer.element("name", text: "Laboratoire Ketterthill")
@@ -59,11 +77,11 @@ private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
     writer.start("ClinicalDocument", namespaces: ["": XPathNamespaces.hl7, "xsi": XPathNamespaces.xsi])
     writer.element("realmCode", ["code": "LU"])
     writer.element("typeId", ["root": "2.16.840.1.113883.1.3", "extension": "POCD_HD000040"])
-    for template in ["1.3.182.11.1", "1.3.182.11.3", "1.3.6.1.4.1.19376.1.3.3"] { writer.element("templateId", ["root": template]) }
+    for template in ["1.3.182.11.1", "1.3.182.11.3", "1.3.6.1.4.1.19376.1.3.3"] { element(&writer, "templateId", "root", template) }
     writer.element("id", ["root": "1.3.182.3.1.1.7.1.20240305.123"])
     coding(&writer, "code", "11502-2", "Laboratory report")
     writer.element("title", text: "Rapport de laboratoire")
-    writer.element("effectiveTime", ["value": "20240305143000+0100"])
+    element(&writer, "effectiveTime", "value", "20240305143000+0100")
     writer.element("confidentialityCode", ["code": "N", "codeSystem": "2.16.840.1.113883.5.25"])
     writer.element("languageCode", ["code": "fr-LU"])
     writer.element("setId", ["root": "1.3.182.3.1.1.7.2.20240305.123"])
@@ -105,12 +123,12 @@ private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
     writer.start("structuredBody")
     writer.start("component")
     writer.start("section")
-    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3.2.1"])
+    element(&writer, "templateId", "root", "1.3.6.1.4.1.19376.1.3.3.2.1")
     coding(&writer, "code", "18719-5", "Chemistry studies")
     writer.element("title", text: "Chemistry studies")
     writer.start("component")
     writer.start("section")
-    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.3.2.2"])
+    element(&writer, "templateId", "root", "1.3.6.1.4.1.19376.1.3.3.2.2")
     coding(&writer, "code", "24323-8", "Comprehensive metabolic panel")
     writer.element("title", text: "Comprehensive metabolic panel")
     writer.start("text")
@@ -123,7 +141,15 @@ private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
     writer.start("tbody")
     for row in rows {
         writer.start("tr")
-        for cell in [row.display, row.value, row.unit, "\(row.low)–\(row.high)", row.interpretation] { writer.element("td", text: cell) }
+        writer.element("td", text: row.display)
+        writer.element("td", text: row.value)
+        writer.element("td", text: row.unit)
+        writer.start("td")
+        writer.text(row.low)
+        writer.text("–")
+        writer.text(row.high)
+        writer.end()
+        writer.element("td", text: row.interpretation)
         writer.end()
     }
     writer.end()
@@ -131,39 +157,46 @@ private func renderLabReport(_ rows: [ResultRow]) throws -> [UInt8] {
     writer.end()
     writer.start("entry")
     writer.attribute("typeCode", "DRIV")
-    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1"])
+    element(&writer, "templateId", "root", "1.3.6.1.4.1.19376.1.3.1")
     writer.start("act")
     writer.attribute("classCode", "ACT")
     writer.attribute("moodCode", "EVN")
     coding(&writer, "code", "24323-8", "Comprehensive metabolic panel")
-    writer.element("statusCode", ["code": "completed"])
+    element(&writer, "statusCode", "code", "completed")
     writer.start("entryRelationship")
     writer.attribute("typeCode", "COMP")
     writer.start("organizer")
     writer.attribute("classCode", "BATTERY")
     writer.attribute("moodCode", "EVN")
-    writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1.4"])
+    element(&writer, "templateId", "root", "1.3.6.1.4.1.19376.1.3.1.4")
     writer.element("id", ["root": "1.3.182.3.1.1.7.4", "extension": "ORD-2024-000123"])
     coding(&writer, "code", "24323-8", "Comprehensive metabolic panel")
-    writer.element("statusCode", ["code": "completed"])
-    writer.element("effectiveTime", ["value": "20240305081500+0100"])
+    element(&writer, "statusCode", "code", "completed")
+    element(&writer, "effectiveTime", "value", "20240305081500+0100")
     for row in rows {
         writer.start("component")
         writer.start("observation")
         writer.attribute("classCode", "OBS")
         writer.attribute("moodCode", "EVN")
-        writer.element("templateId", ["root": "1.3.6.1.4.1.19376.1.3.1.6"])
+        element(&writer, "templateId", "root", "1.3.6.1.4.1.19376.1.3.1.6")
         coding(&writer, "code", row.code, row.display)
-        writer.element("statusCode", ["code": "completed"])
-        writer.element("effectiveTime", ["value": "20240305081500+0100"])
-        writer.element("value", ["xsi:type": "PQ", "value": row.value, "unit": row.unit])
-        writer.element("interpretationCode", ["code": row.interpretation, "codeSystem": "2.16.840.1.113883.5.83"])
+        element(&writer, "statusCode", "code", "completed")
+        element(&writer, "effectiveTime", "value", "20240305081500+0100")
+        writer.start("value")
+        writer.attribute("xsi:type", "PQ")
+        writer.attribute("value", row.value)
+        writer.attribute("unit", row.unit)
+        writer.end()
+        writer.start("interpretationCode")
+        writer.attribute("code", row.interpretation)
+        writer.attribute("codeSystem", "2.16.840.1.113883.5.83")
+        writer.end()
         writer.start("referenceRange")
         writer.start("observationRange")
         writer.start("value")
         writer.attribute("xsi:type", "IVL_PQ")
-        writer.element("low", ["value": row.low, "unit": row.unit])
-        writer.element("high", ["value": row.high, "unit": row.unit])
+        quantity(&writer, "low", row.low, row.unit)
+        quantity(&writer, "high", row.high, row.unit)
         for _ in 0..<5 { writer.end() }  // value, observationRange, referenceRange, observation, component
     }
     for _ in 0..<11 { writer.end() }  // organizer … ClinicalDocument

@@ -28,16 +28,43 @@ public struct XMLWriter {
 
     /// Starts element `name` (`prefix:local` or `local`), declaring `namespaces` on it
     /// (prefix → URI; the empty prefix is the default namespace).
+    ///
+    /// This and the other `String`-named calls are disfavoured so that a name written as a literal
+    /// takes the `StaticString` overload, whose bytes need no bridging from a String.
+    @_disfavoredOverload
     public mutating func start(_ name: String, namespaces: KeyValuePairs<String, String> = [:]) {
         makeUnique()
-        startElement(name, bindings: namespaces.count)
+        withBytes(of: name) { startElement($0, bindings: namespaces.count) }
         if !namespaces.isEmpty { declare(namespaces) }
     }
 
+    /// Starts element `name` (`prefix:local` or `local`), declaring nothing.
+    public mutating func start(_ name: StaticString) {
+        makeUnique()
+        startElement(name)
+    }
+
     /// Adds an attribute to the element just started.
+    @_disfavoredOverload
     public mutating func attribute(_ name: String, _ value: String) {
         makeUnique()
+        withBytes(of: name) { name in withBytes(of: value) { writeAttribute(name, $0) } }
+    }
+
+    public mutating func attribute(_ name: StaticString, _ value: String) {
+        makeUnique()
         writeAttribute(name, value)
+    }
+
+    /// Adds an attribute whose value is UTF-8 bytes, e.g. a date formatted on the stack, without
+    /// a String in between. Bytes that are not UTF-8 become U+FFFD, as `String(decoding:as:)`
+    /// makes them.
+    public mutating func attribute(_ name: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) {
+        makeUnique()
+        guard Self.isASCII(value), name.hasPointerRepresentation else {
+            return writeAttribute(name, String(decoding: value, as: UTF8.self))
+        }
+        writeAttribute(Self.bytes(of: name), value)
     }
 
     public mutating func text(_ value: String) {
@@ -54,10 +81,19 @@ public struct XMLWriter {
     /// `<name attributes…>text</name>`, omitting nil attributes. Inlinable so that the caller's
     /// attribute literal is iterated in place rather than built as an array on the heap; one
     /// uniqueness check covers the whole element.
-    @inlinable
+    @inlinable @_disfavoredOverload
     public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String? = nil) {
         makeUnique()
-        startElement(name, bindings: 0)
+        startElement(name)
+        for case let (key, value?) in attributes { writeAttribute(key, value) }
+        if let text { writeText(text) }
+        endElement()
+    }
+
+    @inlinable
+    public mutating func element(_ name: StaticString, _ attributes: KeyValuePairs<StaticString, String?> = [:], text: String? = nil) {
+        makeUnique()
+        startElement(name)
         for case let (key, value?) in attributes { writeAttribute(key, value) }
         if let text { writeText(text) }
         endElement()
@@ -65,18 +101,49 @@ public struct XMLWriter {
 
     // The writing itself, for storage known to be this writer's alone.
 
-    /// Writes `<name`; `bindings` is how many namespace declarations `declare` will add.
     @usableFromInline
-    mutating func startElement(_ name: String, bindings: Int) {
+    mutating func startElement(_ name: String) {
+        withBytes(of: name) { startElement($0, bindings: 0) }
+    }
+
+    // A literal name's bytes are in the binary, reached without a closure; one written as a
+    // single Unicode scalar is not stored as UTF-8 and goes the String way.
+
+    @usableFromInline
+    mutating func startElement(_ name: StaticString) {
+        guard name.hasPointerRepresentation else { return startElement(name.description) }
+        startElement(Self.bytes(of: name), bindings: 0)
+    }
+
+    @usableFromInline
+    mutating func writeAttribute(_ name: String, _ value: String) {
+        withBytes(of: name) { name in withBytes(of: value) { writeAttribute(name, $0) } }
+    }
+
+    @usableFromInline
+    mutating func writeAttribute(_ name: StaticString, _ value: String) {
+        guard name.hasPointerRepresentation else { return writeAttribute(name.description, value) }
+        withBytes(of: value) { writeAttribute(Self.bytes(of: name), $0) }
+    }
+
+    @inline(__always)
+    private static func bytes(of name: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+    }
+
+    /// Writes `<name`; `bindings` is how many namespace declarations `declare` will add.
+    /// This and `writeAttribute` are inlined into the few calls above: a call costs about as
+    /// much as the work for a short name.
+    @inline(__always)
+    private mutating func startElement(_ name: UnsafeBufferPointer<UInt8>, bindings: Int) {
         guard failure == nil else { return }
+        guard let prefixLength = Self.prefixLength(ofQName: name) else { return fail(.invalidName(Self.string(name))) }
         closeStartTag()
-        let written = withBytes(of: name) { bytes -> (name: Range<Int>, prefixLength: Int)? in
-            guard let prefixLength = Self.prefixLength(ofQName: bytes) else { return nil }
-            append(UInt8(ascii: "<"))
-            append(bytes)
-            return (count - bytes.count..<count, prefixLength)
-        }
-        guard let (nameRange, prefixLength) = written else { return fail(.invalidName(name)) }
+        reserve(name.count &+ 1)
+        storage.bytes[count] = UInt8(ascii: "<")
+        let nameRange = count &+ 1..<count &+ 1 &+ name.count
+        Self.copy(name.baseAddress!, to: storage.bytes + nameRange.lowerBound, count: name.count)
+        count = nameRange.upperBound
         if depth == storage.openCapacity { regrow(openCapacity: 2 * depth) }
         storage.open[depth] = (nameRange, bindings)
         depth &+= 1
@@ -122,21 +189,25 @@ public struct XMLWriter {
         }
     }
 
-    @usableFromInline
-    mutating func writeAttribute(_ name: String, _ value: String) {
+    /// Writes ` name="value"` into the open start tag.
+    @inline(__always)
+    private mutating func writeAttribute(_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
         guard failure == nil else { return }
-        guard startTagIsOpen else { return fail(.attributeOutsideStartTag(name)) }
-        let misuse = withBytes(of: name) { bytes -> XMLWriterError? in
-            guard let prefixLength = Self.prefixLength(ofQName: bytes) else { return .invalidName(name) }
-            if prefixLength > 0 && !isBound(bytes[..<prefixLength]) {
-                return .undeclaredPrefix(String(decoding: bytes[..<prefixLength], as: UTF8.self), in: name)
-            }
-            append(UInt8(ascii: " "))
-            append(bytes)
-            return noteAttribute(count - bytes.count..<count) ? nil : .duplicateAttribute(name)
+        guard startTagIsOpen else { return fail(.attributeOutsideStartTag(Self.string(name))) }
+        guard let prefixLength = Self.prefixLength(ofQName: name) else { return fail(.invalidName(Self.string(name))) }
+        if prefixLength > 0 && !isBound(UnsafeBufferPointer(rebasing: name[..<prefixLength])) {
+            return fail(.undeclaredPrefix(Self.string(UnsafeBufferPointer(rebasing: name[..<prefixLength])), in: Self.string(name)))
         }
-        if let misuse { return fail(misuse) }
-        append(UInt8(ascii: "="), UInt8(ascii: "\""))
+        // The name and the markup around the value in one reservation.
+        reserve(name.count &+ 4)
+        let nameStart = count &+ 1
+        storage.bytes[count] = UInt8(ascii: " ")
+        Self.copy(name.baseAddress!, to: storage.bytes + nameStart, count: name.count)
+        count = nameStart &+ name.count
+        guard noteAttribute(nameStart..<count) else { return fail(.duplicateAttribute(Self.string(name))) }
+        storage.bytes[count] = UInt8(ascii: "=")
+        storage.bytes[count &+ 1] = UInt8(ascii: "\"")
+        count &+= 2
         escape(value, inAttribute: true)
         append(UInt8(ascii: "\""))
     }
@@ -210,12 +281,17 @@ public struct XMLWriter {
         return true
     }
 
-    private func isBound(_ prefix: some Collection<UInt8>) -> Bool {
-        for index in prefixEnds.indices.reversed() {
-            let start = index == 0 ? 0 : prefixEnds[index - 1]
-            if prefixes[start..<prefixEnds[index]].elementsEqual(prefix) { return true }
+    private func isBound(_ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        prefixes.withUnsafeBufferPointer { prefixes in
+            for index in prefixEnds.indices.reversed() {
+                let start = index == 0 ? 0 : prefixEnds[index - 1]
+                if prefixEnds[index] - start == prefix.count
+                    && (prefix.isEmpty || Self.equal(prefixes.baseAddress! + start, prefix.baseAddress!, count: prefix.count)) {
+                    return true
+                }
+            }
+            return false
         }
-        return false
     }
 
     /// Copies of a writer share storage until one of them writes.
@@ -225,7 +301,27 @@ public struct XMLWriter {
     }
 
     private func string(at range: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(start: storage.bytes + range.lowerBound, count: range.count), as: UTF8.self)
+        Self.string(UnsafeBufferPointer(start: storage.bytes + range.lowerBound, count: range.count))
+    }
+
+    /// A name or value for an error message.
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        var high: UInt64 = 0
+        while offset &+ 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset &+= 8
+        }
+        while offset < bytes.count {
+            high |= UInt64(base[offset])
+            offset &+= 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     @inline(__always)
@@ -302,10 +398,19 @@ public struct XMLWriter {
         withBytes(of: text) { escape($0, inAttribute: inAttribute) }
     }
 
+    /// Inlined into each caller: most values need nothing, which is found out eight bytes at a
+    /// time, and then copied whole.
+    @inline(__always)
     private mutating func escape(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool) {
-        // Most values need nothing: find that out eight bytes at a time and copy them whole.
-        var index = Self.plainPrefixLength(bytes)
-        if index == bytes.count { return append(bytes) }
+        let plain = Self.plainPrefixLength(bytes)
+        if plain == bytes.count { return append(bytes) }
+        escape(bytes, from: plain, inAttribute: inAttribute)
+    }
+
+    /// Escapes `bytes` from `index` on, the bytes before it being plain.
+    @inline(never)
+    private mutating func escape(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int, inAttribute: Bool) {
+        var index = index
         // Between space and '?', only " & < > may need a reference: one bit each, from 0x20.
         let special: UInt32 = 1 << (0x22 - 0x20) | 1 << (0x26 - 0x20) | 1 << (0x3C - 0x20) | 1 << (0x3E - 0x20)
         var runStart = 0

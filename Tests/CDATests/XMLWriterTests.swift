@@ -280,3 +280,70 @@ import Testing
         #expect(String(decoding: try writer.finish(), as: UTF8.self) == expected)
     }
 }
+
+@Suite struct XMLWriterOverloadTests {
+    /// Literal names take the `StaticString` overloads, names in variables the `String` ones: the
+    /// same calls write the same bytes and are checked the same way.
+    @Test func literalAndStringNamesWriteTheSameBytes() throws {
+        func write(_ names: [String]) throws -> String {
+            var writer = XMLWriter(declaration: false)
+            writer.start(names[0], namespaces: ["xsi": XPathNamespaces.xsi])
+            writer.start(names[1])
+            writer.attribute(names[2], "a < \"b\" & c")
+            writer.attribute(names[3], "PQ")
+            writer.end()
+            writer.element(names[1], [names[2]: "1", names[3]: nil], text: "x > y")
+            writer.end()
+            return String(decoding: try writer.finish(), as: UTF8.self)
+        }
+        var literal = XMLWriter(declaration: false)
+        literal.start("doc", namespaces: ["xsi": XPathNamespaces.xsi])
+        literal.start("value")
+        literal.attribute("unit", "a < \"b\" & c")
+        literal.attribute("xsi:type", "PQ")
+        literal.end()
+        literal.element("value", ["unit": "1", "xsi:type": nil], text: "x > y")
+        literal.end()
+        let expected = #"<doc xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><value unit="a &lt; &quot;b&quot; &amp; c" "#
+            + #"xsi:type="PQ"/><value unit="1">x &gt; y</value></doc>"#
+        #expect(String(decoding: try literal.finish(), as: UTF8.self) == expected)
+        #expect(try write(["doc", "value", "unit", "xsi:type"]) == expected)
+    }
+
+    @Test func literalNamesAreCheckedToo() {
+        var element = XMLWriter()
+        element.start("a b")
+        element.end()
+        #expect(throws: XMLWriterError.invalidName("a b")) { try element.finish() }
+
+        var prefix = XMLWriter()
+        prefix.start("a")
+        prefix.attribute("xsi:type", "ST")
+        prefix.end()
+        #expect(throws: XMLWriterError.undeclaredPrefix("xsi", in: "xsi:type")) { try prefix.finish() }
+
+        var duplicate = XMLWriter()
+        duplicate.start("a")
+        duplicate.attribute("b", "1")
+        Array("2".utf8).withUnsafeBufferPointer { duplicate.attribute("b", utf8: $0) }
+        duplicate.end()
+        #expect(throws: XMLWriterError.duplicateAttribute("b")) { try duplicate.finish() }
+    }
+
+    /// Values given as UTF-8 bytes are escaped as String values are, and bytes that are not UTF-8
+    /// never reach the output.
+    @Test func byteValuesAreEscapedAndRepaired() throws {
+        var writer = XMLWriter(declaration: false)
+        writer.start("a")
+        Array("20240305143000+0100".utf8).withUnsafeBufferPointer { writer.attribute("value", utf8: $0) }
+        Array("x<\"&\"\t>é".utf8).withUnsafeBufferPointer { writer.attribute("text", utf8: $0) }
+        [0x61, 0xFF, 0xC3, 0x62].withUnsafeBufferPointer { writer.attribute("broken", utf8: $0) }
+        [UInt8]().withUnsafeBufferPointer { writer.attribute("empty", utf8: $0) }
+        writer.end()
+        let bytes = try writer.finish()
+        #expect(String(decoding: bytes, as: UTF8.self)
+            == "<a value=\"20240305143000+0100\" text=\"x&lt;&quot;&amp;&quot;&#9;>é\" broken=\"a\u{FFFD}\u{FFFD}b\" empty=\"\"/>")
+        let document = try XMLDocument(bytes: bytes)
+        #expect(try document.string(XPathExpression("/a/@text")) == "x<\"&\"\t>é")
+    }
+}

@@ -100,26 +100,45 @@ extension Canonical {
         }
 
         /// HL7 and CDA TS form, e.g. `20240305143000+0100`, `19700101`.
-        public var hl7: String {
-            var text = pad(year, 4)
-            if precision >= .month { text += pad(month, 2) }
-            if precision >= .day { text += pad(day, 2) }
-            if precision >= .hour { text += pad(hour, 2) }
-            if precision >= .minute { text += pad(minute, 2) }
-            if precision >= .second { text += pad(second, 2) + (fraction.isEmpty ? "" : "." + fraction) }
-            if let offsetMinutes { text += zoneText(offsetMinutes, separator: "") }
-            return text
+        public var hl7: String { withHL7 { String(decoding: $0, as: UTF8.self) } }
+
+        /// `hl7` as UTF-8 in a stack buffer: a renderer copies it into its output without a String.
+        public func withHL7<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+            try format(iso: false, body)
         }
 
         /// ISO 8601, e.g. `2024-03-05T14:30:00+01:00`.
-        public var description: String {
-            var text = pad(year, 4)
-            if precision >= .month { text += "-" + pad(month, 2) }
-            if precision >= .day { text += "-" + pad(day, 2) }
-            if precision >= .hour { text += "T" + pad(hour, 2) + ":" + pad(precision >= .minute ? minute : 0, 2) }
-            if precision >= .second { text += ":" + pad(second, 2) + (fraction.isEmpty ? "" : "." + fraction) }
-            if let offsetMinutes { text += zoneText(offsetMinutes, separator: ":") }
-            return text
+        public var description: String { format(iso: true) { String(decoding: $0, as: UTF8.self) } }
+
+        /// Either form, its digits written straight into a stack buffer: renderers write every date
+        /// of a document, and joining padded Strings allocated for each part.
+        private func format<Result>(iso: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+            // Eight numbers of at most 20 characters each (any Int), eight signs and separators.
+            try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8 * 21 + fraction.utf8.count) { buffer in
+                var text = DigitWriter(base: buffer.baseAddress!)
+                let (dash, tee, colon): (UInt8?, UInt8?, UInt8?) = iso ? (UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":")) : (nil, nil, nil)
+                text.append(year, width: 4)
+                if precision >= .month { text.append(month, width: 2, after: dash) }
+                if precision >= .day { text.append(day, width: 2, after: dash) }
+                if precision >= .hour { text.append(hour, width: 2, after: tee) }
+                // ISO always gives the minute with the hour.
+                if precision >= .minute || iso && precision >= .hour {
+                    text.append(precision >= .minute ? minute : 0, width: 2, after: colon)
+                }
+                if precision >= .second {
+                    text.append(second, width: 2, after: colon)
+                    if !fraction.isEmpty {
+                        text.append(UInt8(ascii: "."))
+                        for byte in fraction.utf8 { text.append(byte) }
+                    }
+                }
+                if let offsetMinutes {
+                    text.append(UInt8(ascii: offsetMinutes < 0 ? "-" : "+"))
+                    text.append(abs(offsetMinutes) / 60, width: 2)
+                    text.append(abs(offsetMinutes) % 60, width: 2, after: colon)
+                }
+                return try body(UnsafeBufferPointer(start: buffer.baseAddress, count: text.count))
+            }
         }
 
         public init(from decoder: any Decoder) throws {
@@ -163,11 +182,51 @@ extension Canonical {
     }
 }
 
-private func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
-}
+/// Appends to a buffer known to be large enough.
+private struct DigitWriter {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
 
-private func zoneText(_ minutes: Int, separator: String) -> String {
-    (minutes < 0 ? "-" : "+") + pad(abs(minutes) / 60, 2) + separator + pad(abs(minutes) % 60, 2)
+    mutating func append(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// `value` in decimal, zeros on the left up to `width` characters (a minus sign counting as
+    /// one, as in `String(value)`), after `separator` when there is one.
+    @inline(__always)
+    mutating func append(_ value: Int, width: Int, after separator: UInt8? = nil) {
+        if let separator { append(separator) }
+        // The year in four digits, the rest in two, as every parsed date has them.
+        if value >= 0 && (width == 2 && value < 100 || width == 4 && value < 10_000) {
+            var rest = value
+            for index in (count..<count &+ width).reversed() {
+                base[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+            count &+= width
+        } else {
+            append(anyInt: value, width: width)
+        }
+    }
+
+    @inline(never)
+    private mutating func append(anyInt value: Int, width: Int) {
+        var magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        for _ in 0..<max(0, width - digits - (value < 0 ? 1 : 0)) { append(UInt8(ascii: "0")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
+        count += digits
+        var index = count
+        repeat {
+            index -= 1
+            base[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+    }
 }

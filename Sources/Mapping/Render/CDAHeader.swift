@@ -17,19 +17,40 @@ struct CDAHeader {
         writer.start("ClinicalDocument", namespaces: ["": "urn:hl7-org:v3", "xsi": "http://www.w3.org/2001/XMLSchema-instance"])
         writer.element("realmCode", ["code": "LU"])
         writer.element("typeId", ["root": typeID.root, "extension": typeID.extension])
-        for template in templates { writer.element("templateId", ["root": template]) }
+        for template in templates { templateID(&writer, template) }
         writer.element("id", ["root": id])
         coding(&writer, "code", code, translation: codeTranslation)
         writer.element("title", text: title)
-        writer.element("effectiveTime", ["value": effectiveTime.hl7])
+        time(&writer, "effectiveTime", effectiveTime)
         writer.element("confidentialityCode", ["code": "N", "codeSystem": confidentialitySystem])
         if let language { writer.element("languageCode", ["code": language]) }
         if let setID { writer.element("setId", ["root": setID]) }
         if let version { writer.element("versionNumber", ["value": String(version)]) }
     }
 
+    // The elements every entry repeats, written without an attribute literal to build and destroy.
+
+    static func templateID(_ writer: inout XMLWriter, _ root: String) {
+        writer.start("templateId")
+        writer.attribute("root", root)
+        writer.end()
+    }
+
+    static func status(_ writer: inout XMLWriter, _ code: String) {
+        writer.start("statusCode")
+        writer.attribute("code", code)
+        writer.end()
+    }
+
+    /// `<name value="TS"/>`, the digits written straight into the output.
+    static func time(_ writer: inout XMLWriter, _ name: StaticString, _ time: Canonical.DateTime) {
+        writer.start(name)
+        time.withHL7 { writer.attribute("value", utf8: $0) }
+        writer.end()
+    }
+
     /// A coded element; nullFlavor UNK when there is no code.
-    static func coding(_ writer: inout XMLWriter, _ name: String, _ coding: Canonical.Coding?, type: String? = nil,
+    static func coding(_ writer: inout XMLWriter, _ name: StaticString, _ coding: Canonical.Coding?, type: String? = nil,
                        translation: Canonical.Coding? = nil) {
         writer.start(name)
         if let type { writer.attribute("xsi:type", type) }
@@ -51,17 +72,19 @@ struct CDAHeader {
 
     /// recordTarget: local ids, then the matricule, then the DSP id, as the platform requires.
     static func recordTarget(_ writer: inout XMLWriter, _ patient: Canonical.Patient) throws(RenderError) {
-        let ids = patient.localIDs.map { ($0.system, $0.value) }
-            + [patient.matricule.map { (OID.matricule, $0) }, patient.dspID.map { (OID.dspPatient, $0) }].compactMap { $0 }
-        guard !ids.isEmpty else { throw RenderError("the patient has no identifier") }
+        guard !patient.localIDs.isEmpty || patient.matricule != nil || patient.dspID != nil else {
+            throw RenderError("the patient has no identifier")
+        }
         writer.start("recordTarget")
         writer.start("patientRole")
-        for (system, value) in ids { identifier(&writer, system: system, value: value) }
+        for id in patient.localIDs { identifier(&writer, system: id.system, value: id.value) }
+        if let matricule = patient.matricule { identifier(&writer, system: OID.matricule, value: matricule) }
+        if let dspID = patient.dspID { identifier(&writer, system: OID.dspPatient, value: dspID) }
         if let address = patient.address { self.address(&writer, address) }
         writer.start("patient")
         if let name = patient.name { self.name(&writer, name) }
         if let sex = patient.sex { writer.element("administrativeGenderCode", ["code": sex, "codeSystem": genderSystem]) }
-        if let birth = patient.birthDate { writer.element("birthTime", ["value": birth.hl7]) }
+        if let birth = patient.birthDate { time(&writer, "birthTime", birth) }
         writer.end()
         writer.end()
         writer.end()
@@ -70,11 +93,24 @@ struct CDAHeader {
     /// An `id`: root and extension; an issuer that is not an OID or UUID (senders put names in
     /// HL7's universal ID) is kept as assigningAuthorityName under nullFlavor UNK.
     static func identifier(_ writer: inout XMLWriter, system: String?, value: String) {
+        writer.start("id")
         if let system, isOID(system) || UUID(uuidString: system) != nil {
-            writer.element("id", ["root": system, "extension": value])
+            writer.attribute("root", system)
+            writer.attribute("extension", value)
         } else {
-            writer.element("id", ["nullFlavor": "UNK", "extension": value, "assigningAuthorityName": system])
+            writer.attribute("nullFlavor", "UNK")
+            writer.attribute("extension", value)
+            if let system { writer.attribute("assigningAuthorityName", system) }
         }
+        writer.end()
+    }
+
+    /// Whether `text` is an OID (digits and dots, a digit first): the answer of `isOID` in
+    /// Language/Cursor.swift, read on UTF-8 bytes rather than Characters since every identifier
+    /// of a document asks. (That one belongs to the mapping language; it could call this one.)
+    static func isOID(_ text: String) -> Bool {
+        text.utf8.first.map { $0 &- UInt8(ascii: "0") < 10 } == true
+            && text.allUTF8 { $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: ".") }
     }
 
     static func name(_ writer: inout XMLWriter, _ name: Canonical.PersonName) {
@@ -95,7 +131,7 @@ struct CDAHeader {
         writer.end()
     }
 
-    static func organisation(_ writer: inout XMLWriter, _ element: String, _ organisation: Canonical.Organisation) {
+    static func organisation(_ writer: inout XMLWriter, _ element: StaticString, _ organisation: Canonical.Organisation) {
         writer.start(element)
         for id in organisation.ids { identifier(&writer, system: id.system, value: id.value) }
         if let name = organisation.name { writer.element("name", text: name) }
@@ -107,7 +143,7 @@ struct CDAHeader {
     static func author(_ writer: inout XMLWriter, _ professional: Canonical.Professional?, organisation: Canonical.Organisation,
                        time: Canonical.DateTime) {
         writer.start("author")
-        writer.element("time", ["value": time.hl7])
+        self.time(&writer, "time", time)
         writer.start("assignedAuthor")
         if let professional, let hpd = professional.hpdID {
             writer.element("id", ["root": OID.hpd, "extension": hpd])
@@ -132,6 +168,14 @@ struct CDAHeader {
         self.organisation(&writer, "representedCustodianOrganization", organisation)
         writer.end()
         writer.end()
+    }
+}
+
+extension String {
+    /// Whether every UTF-8 byte satisfies `predicate`, read in place: String's UTF-8 iterator
+    /// costs several times the test itself per byte.
+    func allUTF8(_ predicate: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.allSatisfy(predicate) } ?? utf8.allSatisfy(predicate)
     }
 }
 

@@ -73,8 +73,8 @@ public struct EPrescriptionRenderer: Sendable {
         if line.start != nil || line.end != nil {
             writer.start("effectiveTime")
             writer.attribute("xsi:type", "IVL_TS")
-            if let start = line.start { writer.element("low", ["value": start.hl7]) }
-            if let end = line.end { writer.element("high", ["value": end.hl7]) }
+            if let start = line.start { CDAHeader.time(&writer, "low", start) }
+            if let end = line.end { CDAHeader.time(&writer, "high", end) }
             writer.end()
         }
         if let route = line.route { CDAHeader.coding(&writer, "routeCode", route) }
@@ -122,11 +122,14 @@ public struct EPrescriptionRenderer: Sendable {
 
     /// The section text: one row per line, what the pharmacist reads.
     private func narrative(_ writer: inout XMLWriter, _ lines: [Canonical.PrescriptionLine]) {
-        writer.narrativeTable(headings: ["Produit", "Posologie", "Quantité", "Renouvellements", "Substitution"], rows: lines.map { line in
-            [line.product?.display ?? line.product?.code ?? "", Self.dosage(line) ?? "",
-             [line.quantity, line.quantityUnit].compactMap { $0 }.joined(separator: " "), line.repeats.map(String.init) ?? "",
-             line.substitutionAllowed.map { $0 ? "autorisée" : "non autorisée" } ?? ""]
-        })
+        writer.narrativeTable(headings: ["Produit", "Posologie", "Quantité", "Renouvellements", "Substitution"],
+                              rows: lines) { writer, line in
+            writer.cell(line.product?.display ?? line.product?.code ?? "")
+            writer.cell(Self.dosage(line) ?? "")
+            writer.cell([line.quantity, line.quantityUnit].compactMap { $0 }.joined(separator: " "))
+            writer.cell(line.repeats.map(String.init) ?? "")
+            writer.cell(line.substitutionAllowed.map { $0 ? "autorisée" : "non autorisée" } ?? "")
+        }
     }
 
     /// Dose, timing and instructions as one line of text.

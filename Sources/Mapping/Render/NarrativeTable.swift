@@ -1,9 +1,10 @@
 import CDA
 
 extension XMLWriter {
-    /// A section's human-readable text as a table: one header row, then one row per entry, each
-    /// cell as text (escaped by the writer).
-    mutating func narrativeTable(headings: [String], rows: [[String]]) {
+    /// A section's human-readable text as a table: one header row, then one row per element of
+    /// `rows`, whose cells `cells` writes (with `cell`), each as text escaped by the writer. Rows
+    /// are written straight from the renderer's values, without arrays of cell strings.
+    mutating func narrativeTable<Row>(headings: [String], rows: [Row], cells: (inout XMLWriter, Row) -> Void) {
         start("text")
         start("table")
         start("thead")
@@ -14,11 +15,25 @@ extension XMLWriter {
         start("tbody")
         for row in rows {
             start("tr")
-            for cell in row { element("td", text: cell) }
+            cells(&self, row)
             end()
         }
         end()
         end()
+        end()
+    }
+
+    /// `<td>text</td>`, `<td></td>` when empty.
+    mutating func cell(_ text: String) {
+        element("td", text: text)
+    }
+
+    /// A cell whose text comes in parts (a value and its comparator, the two ends of a range).
+    mutating func cell(_ parts: (String, String, String)) {
+        start("td")
+        text(parts.0)
+        if !parts.1.isEmpty { text(parts.1) }
+        if !parts.2.isEmpty { text(parts.2) }
         end()
     }
 }

@@ -21,7 +21,9 @@ public struct XDLabRenderer: Sendable {
         guard let time = report.effectiveTime else { throw RenderError("the report has no effective time") }
         guard let laboratory = report.laboratory, !laboratory.ids.isEmpty else { throw RenderError("the laboratory has no identifier") }
         guard !report.batteries.isEmpty else { throw RenderError("the report has no results") }
-        var writer = XMLWriter(capacity: 4096 + report.batteries.count * 4096)
+        // About a kilobyte per result (its entry and its table row) and per battery: no regrowth.
+        let results = report.batteries.reduce(0) { $0 + $1.observations.count }
+        var writer = XMLWriter(capacity: 4096 + (report.batteries.count + results) * 1024)
         CDAHeader.open(&writer, templates: Self.templates, id: id, code: Self.documentCode,
                        title: report.title ?? "Rapport de laboratoire", effectiveTime: time, language: report.language,
                        setID: report.setID, version: report.version)
@@ -33,7 +35,7 @@ public struct XDLabRenderer: Sendable {
         for section in report.sections {
             writer.start("component")
             writer.start("section")
-            writer.element("templateId", ["root": Self.specialtySection])
+            CDAHeader.templateID(&writer, Self.specialtySection)
             CDAHeader.coding(&writer, "code", section.specialty)
             writer.element("title", text: section.specialty.display ?? section.specialty.code ?? "Laboratoire")
             for battery in section.batteries { item(&writer, battery) }
@@ -50,28 +52,28 @@ public struct XDLabRenderer: Sendable {
     private func item(_ writer: inout XMLWriter, _ battery: Canonical.LabBattery) {
         writer.start("component")
         writer.start("section")
-        writer.element("templateId", ["root": Self.itemSection])
+        CDAHeader.templateID(&writer, Self.itemSection)
         if battery.code?.code != nil { CDAHeader.coding(&writer, "code", battery.code) }
         writer.element("title", text: battery.code?.display ?? battery.code?.code ?? "Résultats")
         narrative(&writer, battery.observations)
         writer.start("entry")
         writer.attribute("typeCode", "DRIV")
-        writer.element("templateId", ["root": Self.dataProcessingEntry])
+        CDAHeader.templateID(&writer, Self.dataProcessingEntry)
         writer.start("act")
         writer.attribute("classCode", "ACT")
         writer.attribute("moodCode", "EVN")
         CDAHeader.coding(&writer, "code", battery.code ?? battery.specialty)
-        writer.element("statusCode", ["code": battery.status ?? "completed"])
+        CDAHeader.status(&writer, battery.status ?? "completed")
         writer.start("entryRelationship")
         writer.attribute("typeCode", "COMP")
         writer.start("organizer")
         writer.attribute("classCode", "BATTERY")
         writer.attribute("moodCode", "EVN")
-        writer.element("templateId", ["root": Self.batteryOrganizer])
+        CDAHeader.templateID(&writer, Self.batteryOrganizer)
         if let id = battery.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
         CDAHeader.coding(&writer, "code", battery.code)
-        writer.element("statusCode", ["code": battery.status ?? "completed"])
-        if let time = battery.effectiveTime { writer.element("effectiveTime", ["value": time.hl7]) }
+        CDAHeader.status(&writer, battery.status ?? "completed")
+        if let time = battery.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
         for observation in battery.observations {
             writer.start("component")
             self.observation(&writer, observation)
@@ -89,14 +91,17 @@ public struct XDLabRenderer: Sendable {
         writer.start("observation")
         writer.attribute("classCode", "OBS")
         writer.attribute("moodCode", "EVN")
-        writer.element("templateId", ["root": Self.resultObservation])
+        CDAHeader.templateID(&writer, Self.resultObservation)
         if let id = observation.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
         CDAHeader.coding(&writer, "code", observation.code)
-        writer.element("statusCode", ["code": observation.status ?? "completed"])
-        if let time = observation.effectiveTime { writer.element("effectiveTime", ["value": time.hl7]) }
+        CDAHeader.status(&writer, observation.status ?? "completed")
+        if let time = observation.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
         if let value = observation.value { self.value(&writer, value) }
         if let interpretation = observation.interpretation, let code = interpretation.code {
-            writer.element("interpretationCode", ["code": code, "codeSystem": interpretation.system ?? Self.interpretationSystem])
+            writer.start("interpretationCode")
+            writer.attribute("code", code)
+            writer.attribute("codeSystem", interpretation.system ?? Self.interpretationSystem)
+            writer.end()
         }
         if let range = observation.referenceRange { referenceRange(&writer, range, unit: observation.value?.unit) }
         writer.end()
@@ -106,28 +111,32 @@ public struct XDLabRenderer: Sendable {
         switch value {
         case .quantity(let number, let unit, let comparator):
             guard let unit = Self.ucum(unit) else { return text(&writer, value.display) }
-            guard let comparator else {
-                writer.element("value", ["xsi:type": "PQ", "value": number, "unit": unit])
-                return
-            }
             writer.start("value")
+            guard let comparator else {
+                writer.attribute("xsi:type", "PQ")
+                writer.attribute("value", number)
+                writer.attribute("unit", unit)
+                return writer.end()
+            }
             writer.attribute("xsi:type", "IVL_PQ")
-            writer.element(comparator.hasPrefix("<") ? "high" : "low",
-                           ["value": number, "unit": unit, "inclusive": comparator.hasSuffix("=") ? "true" : "false"])
+            if comparator.hasPrefix("<") { writer.start("high") } else { writer.start("low") }
+            writer.attribute("value", number)
+            writer.attribute("unit", unit)
+            writer.attribute("inclusive", comparator.hasSuffix("=") ? "true" : "false")
+            writer.end()
             writer.end()
         case .range(let low, let high, let unit):
             guard let unit = Self.ucum(unit) else { return text(&writer, value.display) }
-            writer.start("value")
-            writer.attribute("xsi:type", "IVL_PQ")
-            if let low { writer.element("low", ["value": low, "unit": unit]) }
-            if let high { writer.element("high", ["value": high, "unit": unit]) }
-            writer.end()
+            interval(&writer, low: low, high: high, unit: unit)
         case .coded(let coding):
             CDAHeader.coding(&writer, "value", coding, type: "CD")
         case .text:
             text(&writer, value.display)
         case .dateTime(let time):
-            writer.element("value", ["xsi:type": "TS", "value": time.hl7])
+            writer.start("value")
+            writer.attribute("xsi:type", "TS")
+            time.withHL7 { writer.attribute("value", utf8: $0) }
+            writer.end()
         }
     }
 
@@ -138,18 +147,30 @@ public struct XDLabRenderer: Sendable {
         writer.end()
     }
 
+    /// `<value xsi:type="IVL_PQ">` with its bounds.
+    private func interval(_ writer: inout XMLWriter, low: String?, high: String?, unit: String) {
+        writer.start("value")
+        writer.attribute("xsi:type", "IVL_PQ")
+        if let low { quantity(&writer, "low", low, unit: unit) }
+        if let high { quantity(&writer, "high", high, unit: unit) }
+        writer.end()
+    }
+
+    private func quantity(_ writer: inout XMLWriter, _ name: StaticString, _ value: String, unit: String) {
+        writer.start(name)
+        writer.attribute("value", value)
+        writer.attribute("unit", unit)
+        writer.end()
+    }
+
     private func referenceRange(_ writer: inout XMLWriter, _ range: Canonical.ReferenceRange, unit: String?) {
         writer.start("referenceRange")
         writer.start("observationRange")
-        if let text = range.text ?? (Self.ucum(unit) == nil ? range.display : nil) {
+        let ucum = Self.ucum(unit)
+        if let text = range.text ?? (ucum == nil ? range.display : nil) {
             writer.element("text", text: text)
         } else {
-            let unit = Self.ucum(unit) ?? "1"
-            writer.start("value")
-            writer.attribute("xsi:type", "IVL_PQ")
-            if let low = range.low { writer.element("low", ["value": low, "unit": unit]) }
-            if let high = range.high { writer.element("high", ["value": high, "unit": unit]) }
-            writer.end()
+            interval(&writer, low: range.low, high: range.high, unit: ucum ?? "1")
         }
         writer.end()
         writer.end()
@@ -158,28 +179,43 @@ public struct XDLabRenderer: Sendable {
     /// The section text: one row per result, what a clinician reads.
     private func narrative(_ writer: inout XMLWriter, _ observations: [Canonical.Observation]) {
         writer.narrativeTable(headings: ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"],
-                              rows: observations.map { observation in
-            [observation.code?.display ?? observation.code?.code ?? "", observation.value?.display ?? "", observation.value?.unit ?? "",
-             observation.referenceRange?.display ?? "", observation.interpretation?.display ?? observation.interpretation?.code ?? ""]
-        })
+                              rows: observations) { writer, observation in
+            writer.cell(observation.code?.display ?? observation.code?.code ?? "")
+            writer.cell(observation.value?.displayParts ?? ("", "", ""))
+            writer.cell(observation.value?.unit ?? "")
+            writer.cell(observation.referenceRange?.displayParts ?? ("", "", ""))
+            writer.cell(observation.interpretation?.display ?? observation.interpretation?.code ?? "")
+        }
     }
 
     /// A unit CDA's PQ can carry (no white space); none means dimensionless ("1").
     static func ucum(_ unit: String?) -> String? {
         guard let unit else { return "1" }
-        return unit.contains(where: \.isWhitespace) || unit.isEmpty ? nil : unit
+        return unit.isEmpty || containsWhitespace(unit) ? nil : unit
+    }
+
+    /// `unit.contains(where: \.isWhitespace)`, answered from the UTF-8 bytes when they are
+    /// printable ASCII (units nearly always are) rather than from Unicode properties per Character.
+    private static func containsWhitespace(_ unit: String) -> Bool {
+        !unit.allUTF8 { $0 > 0x20 && $0 < 0x7F } && unit.contains(where: \.isWhitespace)
     }
 }
 
 extension Canonical.ObservationValue {
     /// The value as a person reads it, without its unit.
     public var display: String {
+        let (first, second, third) = displayParts
+        return first + second + third
+    }
+
+    /// `display` in up to three parts, so that the narrative table writes them without joining.
+    var displayParts: (String, String, String) {
         switch self {
-        case .quantity(let value, _, let comparator): (comparator ?? "") + value
-        case .range(let low, let high, _): "\(low ?? "")–\(high ?? "")"
-        case .coded(let coding): coding.display ?? coding.code ?? ""
-        case .text(let text): text
-        case .dateTime(let time): time.description
+        case .quantity(let value, _, let comparator): (comparator ?? "", value, "")
+        case .range(let low, let high, _): (low ?? "", "–", high ?? "")
+        case .coded(let coding): (coding.display ?? coding.code ?? "", "", "")
+        case .text(let text): (text, "", "")
+        case .dateTime(let time): (time.description, "", "")
         }
     }
 
@@ -193,12 +229,18 @@ extension Canonical.ObservationValue {
 
 extension Canonical.ReferenceRange {
     public var display: String {
-        if let text { return text }
+        let (first, second, third) = displayParts
+        return first + second + third
+    }
+
+    /// `display` in up to three parts, so that the narrative table writes them without joining.
+    var displayParts: (String, String, String) {
+        if let text { return (text, "", "") }
         switch (low, high) {
-        case let (low?, high?): return "\(low)–\(high)"
-        case let (low?, nil): return "≥ \(low)"
-        case let (nil, high?): return "≤ \(high)"
-        case (nil, nil): return ""
+        case let (low?, high?): return (low, "–", high)
+        case let (low?, nil): return ("≥ ", low, "")
+        case let (nil, high?): return ("≤ ", high, "")
+        case (nil, nil): return ("", "", "")
         }
     }
 }
