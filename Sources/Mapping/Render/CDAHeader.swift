@@ -105,14 +105,6 @@ struct CDAHeader {
         writer.end()
     }
 
-    /// Whether `text` is an OID (digits and dots, a digit first): the answer of `isOID` in
-    /// Language/Cursor.swift, read on UTF-8 bytes rather than Characters since every identifier
-    /// of a document asks. (That one belongs to the mapping language; it could call this one.)
-    static func isOID(_ text: String) -> Bool {
-        text.utf8.first.map { $0 &- UInt8(ascii: "0") < 10 } == true
-            && text.allUTF8 { $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: ".") }
-    }
-
     static func name(_ writer: inout XMLWriter, _ name: Canonical.PersonName) {
         writer.start("name")
         if let prefix = name.prefix { writer.element("prefix", text: prefix) }
