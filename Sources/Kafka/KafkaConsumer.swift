@@ -1,11 +1,19 @@
 import CRdkafka
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// A member of a consumer group with manual offset commits: nothing is committed unless the
 /// application says a message is done, so a crash replays at most the unfinished messages.
 ///
-/// A dedicated thread polls librdkafka (serving heartbeats and rebalances) and fills a bounded
-/// buffer; when the buffer is full it pauses fetching instead of growing.
+/// A dedicated thread polls librdkafka (serving rebalances) and fills a bounded buffer. When the
+/// buffer is full it stops taking messages, which leaves them in librdkafka's own bounded
+/// prefetch queue (`queued.max.messages.kbytes`), so that fetching stops by itself; only when the
+/// buffer stays full for `pauseAfter` are the partitions paused, so that polling (which the group
+/// requires within `max.poll.interval.ms`) can go on. Pausing drops the prefetched messages, which
+/// must then be fetched again: pausing at every full buffer cost more than everything else under
+/// a backlog.
 public final class KafkaConsumer: Sendable {
     private let client: NativeClient
     private let buffer = MessageBuffer()
@@ -14,8 +22,10 @@ public final class KafkaConsumer: Sendable {
     private let closed = OnceFlag()
 
     /// - Parameters:
-    ///   - bufferCapacity: messages held ahead of the application before fetching pauses.
-    public init(configuration: KafkaConfiguration, groupID: String, topics: [String], bufferCapacity: Int = 256) throws {
+    ///   - bufferCapacity: messages held ahead of the application before polling stops.
+    ///   - pauseAfter: how long the buffer may stay full before the partitions are paused.
+    public init(configuration: KafkaConfiguration, groupID: String, topics: [String], bufferCapacity: Int = 256,
+                pauseAfter: Duration = .seconds(5)) throws {
         try Librdkafka.requireSupportedVersion()
         precondition(bufferCapacity > 0, "bufferCapacity must be positive")
         var properties = ["auto.offset.reset": "earliest"].merging(configuration.properties) { _, own in own }
@@ -42,15 +52,26 @@ public final class KafkaConsumer: Sendable {
         let buffer = buffer
         poller = PollThread(name: "passerelle-kafka-consumer") { shouldStop in
             var paused = false
+            var fullSince: ContinuousClock.Instant?
             while !shouldStop() {
                 let buffered = buffer.count
                 if buffered >= bufferCapacity {
+                    let now = ContinuousClock.now
+                    let since = fullSince ?? now
+                    fullSince = since
+                    if now - since < pauseAfter {
+                        usleep(500)  // waits for room without taking more
+                        continue
+                    }
                     // Re-applied while full so that partitions assigned meanwhile pause too.
                     setPaused(true, client: client)
                     paused = true
-                } else if paused && buffered <= bufferCapacity / 2 {
-                    setPaused(false, client: client)
-                    paused = false
+                } else {
+                    fullSince = nil
+                    if paused && buffered <= bufferCapacity / 2 {
+                        setPaused(false, client: client)
+                        paused = false
+                    }
                 }
                 guard let message = rd_kafka_consumer_poll(client.pointer, 100) else { continue }
                 defer { rd_kafka_message_destroy(message) }

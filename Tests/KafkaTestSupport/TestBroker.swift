@@ -32,10 +32,11 @@ public enum TestBroker {
         return topic
     }
 
-    public static func makeConsumer(group: String, topics: [String], bufferCapacity: Int = 256) throws -> KafkaConsumer {
+    public static func makeConsumer(group: String, topics: [String], bufferCapacity: Int = 256,
+                                    pauseAfter: Duration = .seconds(5)) throws -> KafkaConsumer {
         try KafkaConsumer(
             configuration: configuration(["session.timeout.ms": "6000"]), groupID: group, topics: topics,
-            bufferCapacity: bufferCapacity)
+            bufferCapacity: bufferCapacity, pauseAfter: pauseAfter)
     }
 }
 

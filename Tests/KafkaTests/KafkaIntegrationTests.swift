@@ -85,7 +85,11 @@ import Testing
         await second.close()
     }
 
-    @Test func smallBufferPausesFetchingWithoutLosingOrDuplicating() async throws {
+    /// A slow application behind a buffer of 4: the poll thread stops taking messages while the
+    /// buffer is full, and with `pauseAfter` shorter than the application's pace it also pauses
+    /// and resumes the partition (dropping and fetching again librdkafka's prefetch) around it.
+    @Test(arguments: [Duration.seconds(5), .milliseconds(5)])
+    func smallBufferHoldsFetchingWithoutLosingOrDuplicating(pauseAfter: Duration) async throws {
         let topic = try await TestBroker.makeTopic("backpressure", partitions: 1)
         let producer = try KafkaProducer(configuration: TestBroker.configuration())
         for index in 0..<80 {
@@ -93,8 +97,7 @@ import Testing
         }
         await producer.close()
 
-        let consumer = try TestBroker.makeConsumer(group: "g-\(UUID())", topics: [topic], bufferCapacity: 4)
-        // A slow application: the poll thread must pause and resume around it.
+        let consumer = try TestBroker.makeConsumer(group: "g-\(UUID())", topics: [topic], bufferCapacity: 4, pauseAfter: pauseAfter)
         let received = try await receive(80, from: consumer) { _ in try await Task.sleep(for: .milliseconds(10)) }
         #expect(received.map { String(decoding: $0.value, as: UTF8.self) } == (0..<80).map(String.init))
         try await expectNothing(from: consumer, for: .seconds(1))
