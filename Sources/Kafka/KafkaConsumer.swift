@@ -1,7 +1,4 @@
 import CRdkafka
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 
 /// A member of a consumer group with manual offset commits: nothing is committed unless the
@@ -60,7 +57,9 @@ public final class KafkaConsumer: Sendable {
                     let since = fullSince ?? now
                     fullSince = since
                     if now - since < pauseAfter {
-                        usleep(500)  // waits for room without taking more
+                        // Waits for room (half the buffer, so that the thread wakes once per
+                        // refill, not per message) without taking more.
+                        if buffer.waitForRoom(atMost: bufferCapacity / 2, timeout: .milliseconds(100)) { fullSince = nil }
                         continue
                     }
                     // Re-applied while full so that partitions assigned meanwhile pause too.

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The bounded hand-over between a consumer's poll thread and the tasks that iterate its messages.
@@ -9,6 +10,8 @@ final class MessageBuffer: Sendable {
         var waiters: [(id: UInt64, continuation: CheckedContinuation<KafkaMessage?, any Error>)] = []
         var nextWaiterID: UInt64 = 0
         var termination: KafkaError?? = nil  // .some(nil): finished cleanly; .some(error): failed
+        /// Set while the poll thread waits for the buffer to drain to this many messages.
+        var roomAt: Int?
 
         var count: Int { items.count - head }
 
@@ -25,6 +28,7 @@ final class MessageBuffer: Sendable {
     }
 
     private let state = Mutex(State())
+    private let room = DispatchSemaphore(value: 0)
 
     var count: Int { state.withLock { $0.count } }
 
@@ -49,6 +53,26 @@ final class MessageBuffer: Sendable {
         }
     }
 
+    /// Blocks the calling (poll) thread until the buffer holds at most `count` messages, or
+    /// `timeout` passes; true when there is room. Woken once, not per message taken.
+    func waitForRoom(atMost count: Int, timeout: Duration) -> Bool {
+        let full = state.withLock { state in
+            guard state.count > count else { return false }
+            state.roomAt = count
+            return true
+        }
+        guard full else { return true }
+        let nanoseconds = Int(timeout.components.seconds) * 1_000_000_000 + Int(timeout.components.attoseconds / 1_000_000_000)
+        if room.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success { return true }
+        // Timed out; a signal sent since is absorbed now, so the next wait starts clean.
+        let signalled = state.withLock { state in
+            defer { state.roomAt = nil }
+            return state.roomAt == nil
+        }
+        if signalled { room.wait() }
+        return signalled
+    }
+
     func next() async throws -> KafkaMessage? {
         let id = state.withLock { state in
             defer { state.nextWaiterID += 1 }
@@ -56,8 +80,15 @@ final class MessageBuffer: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
+                var roomMade = false
                 let immediate: Result<KafkaMessage?, any Error>? = state.withLock { state in
-                    if let message = state.popFirst() { return .success(message) }
+                    if let message = state.popFirst() {
+                        if let roomAt = state.roomAt, state.count <= roomAt {
+                            state.roomAt = nil
+                            roomMade = true
+                        }
+                        return .success(message)
+                    }
                     if let termination = state.termination {
                         return termination.map { .failure($0) } ?? .success(nil)
                     }
@@ -65,6 +96,7 @@ final class MessageBuffer: Sendable {
                     state.waiters.append((id, continuation))
                     return nil
                 }
+                if roomMade { room.signal() }
                 if let immediate { continuation.resume(with: immediate) }
             }
         } onCancel: {

@@ -16,6 +16,23 @@ import Testing
         #expect(buffer.count == 0)
     }
 
+    @Test func thePollThreadWaitsForRoomOnceNotPerMessage() async throws {
+        let buffer = MessageBuffer()
+        for offset in 0..<8 { buffer.push(message(Int64(offset))) }
+        #expect(buffer.waitForRoom(atMost: 8, timeout: .milliseconds(1)))       // already there
+        #expect(!buffer.waitForRoom(atMost: 4, timeout: .milliseconds(20)))     // nobody takes any
+        let waiter = Task.detached { buffer.waitForRoom(atMost: 4, timeout: .seconds(10)) }
+        try await Task.sleep(for: .milliseconds(20))
+        for _ in 0..<3 { _ = try await buffer.next() }
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(buffer.count == 5)
+        _ = try await buffer.next()  // the fourth taken leaves 4: room
+        #expect(await waiter.value)
+        // The wake-up was consumed: a later wait with room returns at once, one without times out.
+        #expect(buffer.waitForRoom(atMost: 4, timeout: .milliseconds(1)))
+        #expect(!buffer.waitForRoom(atMost: 1, timeout: .milliseconds(20)))
+    }
+
     @Test func waiterIsResumedByPush() async throws {
         let buffer = MessageBuffer()
         async let received = buffer.next()
