@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Foundation
 import Journal
 import Kafka
@@ -47,9 +46,9 @@ public struct EngineStatistics: Sendable, Hashable {
 
 /// The runtime: consumes, hands each message to the handler in its lane, retries transient
 /// failures with backoff, dead-letters the rest, and commits an offset only once every message
-/// before it in its partition is finished. A lane that is busy makes the dispatcher wait, which
-/// leaves messages in the consumer's bounded buffer, which pauses fetching: back-pressure all the
-/// way to the broker, with bounded memory.
+/// before it in its partition is finished. When the lanes' queues are full the dispatcher waits,
+/// which leaves messages in the consumer's bounded buffer, which stops fetching: back-pressure
+/// all the way to the broker, with bounded memory.
 public final class Engine: Sendable {
     private let consumer: KafkaConsumer
     private let producer: KafkaProducer
@@ -84,7 +83,8 @@ public final class Engine: Sendable {
     /// Cancelling the calling task stops at once instead: in-flight messages are abandoned
     /// uncommitted, which loses nothing (they are consumed again) but repeats work.
     public func run() async throws {
-        let lanes = (0..<configuration.lanes).map { _ in AsyncChannel<(KafkaMessage, Admission)>() }
+        // A few messages queued per lane keep every lane busy while the dispatcher is elsewhere.
+        let lanes = LaneQueues(lanes: configuration.lanes, limit: configuration.lanes * 4)
         let committer = Task { await self.commitPeriodically() }
         let dispatch = Task { () -> (any Error)? in await self.dispatch(into: lanes) }
         let stopAlready = dispatcher.withLock { state in
@@ -113,12 +113,12 @@ public final class Engine: Sendable {
         task?.cancel()
     }
 
-    private func dispatch(into lanes: [AsyncChannel<(KafkaMessage, Admission)>]) async -> (any Error)? {
+    private func dispatch(into lanes: LaneQueues) async -> (any Error)? {
         do {
             for try await message in consumer.messages {
                 tracker.started(message)
                 let admission = handler.admit(message)
-                await lanes[lane(of: message, key: admission.orderingKey, among: lanes.count)].send((message, admission))
+                await lanes.send((message, admission), toLane: lane(of: message, key: admission.orderingKey, among: lanes.count))
                 if Task.isCancelled || dispatcher.withLock({ $0.stopping }) { break }
             }
             return nil
@@ -136,18 +136,18 @@ public final class Engine: Sendable {
 
     /// Runs the lanes while the dispatcher feeds them, then until they are empty or the drain
     /// deadline passes. Returns the consumer's error, if that is why the dispatcher stopped.
-    private func process(_ lanes: [AsyncChannel<(KafkaMessage, Admission)>], until dispatch: Task<(any Error)?, Never>) async -> (any Error)? {
+    private func process(_ lanes: LaneQueues, until dispatch: Task<(any Error)?, Never>) async -> (any Error)? {
         await withTaskGroup(of: LaneEvent.self) { group in
-            for lane in lanes {
+            for index in 0..<lanes.count {
                 group.addTask {
-                    await self.run(lane)
+                    await self.run(lanes, index)
                     return .drained
                 }
             }
             let deadline = configuration.drainDeadline
             group.addTask {
                 let error = await dispatch.value
-                for lane in lanes { lane.finish() }
+                lanes.finish()
                 try? await Task.sleep(for: deadline)
                 return .deadline(error)
             }
@@ -174,10 +174,11 @@ public final class Engine: Sendable {
     /// Processes a lane's messages in order, each started once the one before it is handed off
     /// to its sinks (an immediate task runs synchronously up to its first suspension), or, when
     /// the handler cannot promise that for a message, once it is finished.
-    private func run(_ lane: AsyncChannel<(KafkaMessage, Admission)>) async {
+    private func run(_ lanes: LaneQueues, _ index: Int) async {
         await withTaskGroup(of: Void.self) { window in
             var inFlight = 0
-            for await (message, admission) in lane {
+            for await (message, admission) in lanes.lane(index) {
+                lanes.taken()
                 if inFlight == configuration.pipelineDepth {
                     await window.next()
                     inFlight -= 1
