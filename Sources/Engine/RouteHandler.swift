@@ -22,6 +22,8 @@ public struct RouteHandler: MessageHandler {
     private let schema: XMLSchema?
     private let journal: Journal?
     private let orderingKey: EngineSettings.OrderingKey
+    /// Per route name, what an admission says of it, worked out once rather than per message.
+    private let admissions: [String: (retry: RetryPolicy, pipelines: Bool)]
     private let logger: Logger
 
     /// - Parameters:
@@ -44,6 +46,13 @@ public struct RouteHandler: MessageHandler {
         self.journal = journal
         self.orderingKey = orderingKey
         self.logger = logger
+        admissions = Dictionary(routes.map { route in
+            let retry = RetryPolicy(attempts: route.onError.attempts, initialBackoff: .milliseconds(route.onError.initialBackoffMilliseconds),
+                                    maxBackoff: .milliseconds(route.onError.maxBackoffMilliseconds))
+            let pipelines = !route.steps.contains(where: { if case .enrich = $0 { true } else { false } })
+                && route.destinations.allSatisfy { sinks[$0.sink] is KafkaSink || sinks[$0.sink] is FileSink }
+            return (route.name, (retry, pipelines))
+        }) { first, _ in first }
     }
 
     public var topics: [String] { table.topics }
@@ -69,18 +78,10 @@ public struct RouteHandler: MessageHandler {
             }
             route = facts.flatMap { table.route(for: message.topic, facts: $0) }
         }
-        return Admission(
-            route: route?.name ?? "(\(message.topic))",
-            orderingKey: single.flatMap(orderingKey(of:)) ?? message.key,
-            retryPolicy: route.map { route in
-                RetryPolicy(attempts: route.onError.attempts, initialBackoff: .milliseconds(route.onError.initialBackoffMilliseconds),
-                            maxBackoff: .milliseconds(route.onError.maxBackoffMilliseconds))
-            },
-            pipelines: route.map { route in
-                !route.steps.contains(where: { if case .enrich = $0 { true } else { false } })
-                    && route.destinations.allSatisfy { sinks[$0.sink] is KafkaSink || sinks[$0.sink] is FileSink }
-            } ?? true,  // unrouted: fails before any wait
-            handler: self)
+        let known = route.flatMap { admissions[$0.name] }
+        return Admission(route: route?.name ?? "(\(message.topic))", orderingKey: single.flatMap(orderingKey(of:)) ?? message.key,
+                         retryPolicy: known?.retry, pipelines: known?.pipelines ?? true,  // unrouted: fails before any wait
+                         handler: self)
     }
 
     /// The patient (PID-3's first repetition) or the configured path; nil when empty.
@@ -141,26 +142,20 @@ public struct RouteHandler: MessageHandler {
         guard let route = table.route(for: message.topic, facts: facts) else {
             throw .permanent(step: "route", "no route matches \(facts.summary)")
         }
-        var body = message.value, contentType = "application/hl7-v3+xml"
-        var canonical: CanonicalValue?
-        var bodyIsCanonicalJSON = false  // encoded once at the end, as for HL7 v2 sources
+        var output = Output.source(nil)
         for step in route.steps {
             switch step {
             case .validateDocument(let header, let schemaSeverity):
                 try judge(intake.check(header: header, schema: schemaSeverity, against: schema), route: route, position: "")
             case .map(let name):
-                canonical = try map(name, route: route, position: "") { plan throws(MappingRunError) in try plan.map(intake.document) }
-                bodyIsCanonicalJSON = true
+                output = .canonical(try map(name, route: route, position: "") { plan throws(MappingRunError) in try plan.map(intake.document) })
             case .render(let format):
-                (body, contentType) = try render(canonical, as: format, position: "")
-                bodyIsCanonicalJSON = false
+                output = try render(output, as: format, position: "")
             case .validate, .validatePrescriptions, .enrich:
                 throw .permanent(step: "route", "HL7 v2 steps need an HL7 v2 source")
             }
         }
-        if bodyIsCanonicalJSON, let canonical {
-            (body, contentType) = try render(canonical, as: OutputFormat.json.rawValue, position: "")
-        }
+        let (body, contentType) = try payload(of: output, position: "") { (message.value, "application/hl7-v3+xml") }
         guard let key = intake.documentKey else { throw .permanent(step: "parse", "the ClinicalDocument has no id") }
         // The loader gives CDA routes constant parameters only.
         try await deliver(SinkPayload(body: body, contentType: contentType, idempotencyKey: "\(route.name):\(key)"),
@@ -185,10 +180,42 @@ public struct RouteHandler: MessageHandler {
         }
     }
 
-    /// The canonical value of the last `map` step as `format`, with its content type.
-    private func render(_ canonical: CanonicalValue?, as format: String, position: String) throws(ProcessingFailure) -> ([UInt8], String) {
-        guard let canonical, let output = OutputFormat(rawValue: format) else {
-            throw .permanent(step: "render", "nothing to render: no map step ran")
+    /// What a route delivers, as its steps so far leave it; encoded once, at the end.
+    private enum Output {
+        /// The message received (HL7 v2: as enriched), and the value of a map step before, if any.
+        case source(CanonicalValue?)
+        /// The last map step's value, delivered as canonical JSON unless rendered.
+        case canonical(CanonicalValue)
+        case rendered(CanonicalValue, body: [UInt8], contentType: String)
+
+        var canonical: CanonicalValue? {
+            switch self {
+            case .source(let value): value
+            case .canonical(let value), .rendered(let value, _, _): value
+            }
+        }
+    }
+
+    /// `output` after a `render: format` step: the last map step's value rendered.
+    private func render(_ output: Output, as format: String, position: String) throws(ProcessingFailure) -> Output {
+        guard let canonical = output.canonical else { throw .permanent(step: "render", "nothing to render: no map step ran") }
+        let (body, contentType) = try render(canonical, as: format, position: position)
+        return .rendered(canonical, body: body, contentType: contentType)
+    }
+
+    /// The body and content type `output` delivers; `source` encodes the message received.
+    private func payload(of output: Output, position: String, source: () -> ([UInt8], String)) throws(ProcessingFailure) -> ([UInt8], String) {
+        switch output {
+        case .source: source()
+        case .canonical(let canonical): try render(canonical, as: OutputFormat.json.rawValue, position: position)
+        case .rendered(_, let body, let contentType): (body, contentType)
+        }
+    }
+
+    /// `canonical` as `format`, with its content type.
+    private func render(_ canonical: CanonicalValue, as format: String, position: String) throws(ProcessingFailure) -> ([UInt8], String) {
+        guard let output = OutputFormat(rawValue: format) else {
+            throw .permanent(step: "render", "unknown format \(format)")
         }
         do {
             let contentType = switch output {
@@ -205,10 +232,7 @@ public struct RouteHandler: MessageHandler {
     private func run(_ route: Route, on received: HL7Message, facts: MessageFacts, position: String,
                      source: KafkaMessage) async throws(ProcessingFailure) {
         var message = received
-        var body = message.serialize(terminateLastSegment: true)
-        var contentType = "x-application/hl7-v2+er7"
-        var canonical: CanonicalValue?
-        var bodyIsCanonicalJSON = false  // see `map`
+        var output = Output.source(nil)
         for step in route.steps {
             switch step {
             case .validate(let loinc, let units):
@@ -220,23 +244,20 @@ public struct RouteHandler: MessageHandler {
                 case .patient: try await enrich.patient(message)
                 case .professionals: try await enrich.professionals(message)
                 }
-                body = message.serialize(terminateLastSegment: true)
-                bodyIsCanonicalJSON = false
+                output = .source(output.canonical)
             case .validateDocument:
                 throw .permanent(step: "validate", "document checks need a CDA source")
             case .validatePrescriptions(let medications, let positiveList):
                 try judge(PrescriptionValidation(medications: medications, positiveList: positiveList)
                     .check(message, list: terminology?.current.medications), route: route, position: position)
             case .map(let name):
-                canonical = try map(name, route: route, position: position) { plan throws(MappingRunError) in try plan.map(message) }
-                bodyIsCanonicalJSON = true
+                output = .canonical(try map(name, route: route, position: position) { plan throws(MappingRunError) in try plan.map(message) })
             case .render(let format):
-                (body, contentType) = try render(canonical, as: format, position: position)
-                bodyIsCanonicalJSON = false
+                output = try render(output, as: format, position: position)
             }
         }
-        if bodyIsCanonicalJSON, let canonical {
-            (body, contentType) = try render(canonical, as: OutputFormat.json.rawValue, position: position)
+        let (body, contentType) = try payload(of: output, position: position) {
+            (message.serialize(terminateLastSegment: true), "x-application/hl7-v2+er7")
         }
         let payload = SinkPayload(
             body: body, contentType: contentType,

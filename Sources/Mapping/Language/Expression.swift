@@ -107,13 +107,11 @@ enum LookupMiss: String, Sendable, CaseIterable {
 /// code to its display column.
 struct CodeTable: Sendable {
     let name: String
-    let system: CodeSystem
     /// Code → display, for lookups: the code system's subscript copies a whole concept per lookup.
     let displays: [String: String]
 
     init(name: String, system: CodeSystem) {
         self.name = name
-        self.system = system
         displays = Dictionary(uniqueKeysWithValues: system.concepts.map { ($0.code, $0.display) })  // codes are unique in a system
     }
 }

@@ -28,9 +28,9 @@ struct Schema<Root>: Sendable {
             let key = "\(rule).\(entry.key)"
             switch entry.key {
             case "each" where compiler.format == .cda:
-                plan.eachNode = try compiler.xpath(entry.node, key)
+                plan.each = .nodes(try compiler.xpath(entry.node, key))
             case "each":
-                plan.each = try compiler.segmentName(entry.node, key)
+                plan.each = .segment(try compiler.segmentName(entry.node, key))
             case "when":
                 plan.when = try compiler.condition(entry.node, key)
             default:
@@ -46,26 +46,30 @@ struct Schema<Root>: Sendable {
 /// The compiled rules of an object, and the group iteration and condition around them.
 struct ObjectPlan<Root>: Sendable {
     var rules: [Apply<Root>]
-    var each: String?
-    /// In a cda mapping, the XPath `each` selects nodes with.
-    var eachNode: XPathExpression?
+    var each: Each?
     var when: Condition?
     var rule = ""
+
+    /// What `each` iterates: the groups of a segment (HL7 v2), or the nodes an XPath selects (CDA).
+    enum Each: Sendable {
+        case segment(String)
+        case nodes(XPathExpression)
+    }
 
     /// Runs `body` once, or once per `each` segment of the current group with that segment's group
     /// (it up to the next one of its name) as the innermost scope; items failing `when` are skipped.
     func forEachItem(_ cursor: inout Cursor, _ body: (inout Cursor) throws(MappingRunError) -> Void) throws(MappingRunError) {
-        guard let each else {
-            if let eachNode {
-                return try cursor.forEachNode(eachNode, rule: "\(rule).each") { cursor throws(MappingRunError) in
-                    if try holds(cursor) { try body(&cursor) }
-                }
+        switch each {
+        case nil:
+            if try holds(cursor) { try body(&cursor) }
+        case .segment(let segment):
+            try cursor.forEachGroup(of: segment) { cursor throws(MappingRunError) in
+                if try holds(cursor) { try body(&cursor) }
             }
-            if try holds(cursor) { try body(&cursor) }
-            return
-        }
-        try cursor.forEachGroup(of: each) { cursor throws(MappingRunError) in
-            if try holds(cursor) { try body(&cursor) }
+        case .nodes(let expression):
+            try cursor.forEachNode(expression, rule: "\(rule).each") { cursor throws(MappingRunError) in
+                if try holds(cursor) { try body(&cursor) }
+            }
         }
     }
 
