@@ -136,6 +136,7 @@ struct ConnectionListener {
     let port: UInt16
     private let socket: Int32
     private let connections = Counter()
+    private let acceptorExited = DispatchSemaphore(value: 0)
 
     final class Counter: Sendable {
         let value = Mutex(0)
@@ -156,18 +157,23 @@ struct ConnectionListener {
         socket = listening
         port = UInt16(bigEndian: address.sin_port)
         let connections = connections
+        let acceptorExited = acceptorExited
         Thread.detachNewThread {
             // Accept and hang up at once, so that a client that did connect is not left waiting.
             while case let client = accept(listening, nil, nil), client >= 0 {
                 connections.value.withLock { $0 += 1 }
                 close(client)
             }
+            acceptorExited.signal()
         }
     }
 
     /// Stops listening and returns how many connections were made.
     func stop() -> Int {
+        // Closing only after the accept thread is gone: a descriptor number closed earlier could be
+        // reused by another test's listener, whose connections this thread would then steal.
         shutdown(socket, Int32(SHUT_RDWR))
+        acceptorExited.wait()
         close(socket)
         return connections.value.withLock { $0 }
     }
