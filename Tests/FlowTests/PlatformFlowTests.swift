@@ -64,7 +64,7 @@ import Testing
                 kafka:
                   bootstrap_servers: \(try TestBroker.address)
                   group: flow-\(UUID().uuidString.prefix(8))
-                  properties: { session.timeout.ms: "6000" }
+                  consumer_properties: { session.timeout.ms: "6000" }
                 dead_letter_topic: \(deadLetters)
                 journal: journal.sqlite
                 routes: Routes
