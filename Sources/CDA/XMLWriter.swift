@@ -6,24 +6,45 @@
 ///
 /// Rendering a document is a few hundred calls, each a few short strings, so the per-call cost is
 /// what counts: names are checked and values escaped on their UTF-8 bytes in one pass, plain runs
-/// are copied whole, and the output is a pointer into storage this writer owns, not an Array whose
-/// generic append costs more than the copy itself for strings of ten bytes.
-public struct XMLWriter {
-    private var storage: Storage
+/// are copied whole, and the output is a pointer into a buffer this writer owns, not an Array whose
+/// generic append costs more than the copy itself for strings of ten bytes. A writer cannot be
+/// copied, so no call has to check that it is the only owner of its buffers.
+public struct XMLWriter: ~Copyable {
+    /// The output, the open elements and the attribute names of the open start tag, in buffers
+    /// that the hot paths index without Array's uniqueness and capacity checks.
+    private var output: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var count = 0
-    /// How many elements are open (entries of `storage.open`).
+    /// Where each open element's name was written in the output (the end tag copies it from
+    /// there), and how many namespace bindings the element declared.
+    private var open: UnsafeMutablePointer<(name: Range<Int>, bindings: Int)>
+    private var openCapacity = 32
+    /// The attribute names of the open start tag (namespace declarations included), as ranges of
+    /// the output.
+    private var attributes: UnsafeMutablePointer<Range<Int>>
+    private var attributeCapacity = 8
+    /// How many elements are open (entries of `open`).
     private var depth = 0
     /// The declared prefixes in scope, back to back, and where each one ends (innermost last).
     private var prefixes: [UInt8] = Array("xml".utf8)
     private var prefixEnds: [Int] = [3]
-    /// How many attribute names the open start tag has (entries of `storage.attributes`).
+    /// How many attribute names the open start tag has (entries of `attributes`).
     private var attributeCount = 0
     private var startTagIsOpen = false
     private var failure: XMLWriterError?
 
     public init(declaration: Bool = true, capacity: Int = 4096) {
-        storage = Storage(capacity: max(capacity, 64), openCapacity: 32, attributeCapacity: 8)
+        self.capacity = max(capacity, 64)
+        output = .allocate(capacity: self.capacity)
+        open = .allocate(capacity: openCapacity)
+        attributes = .allocate(capacity: attributeCapacity)
         if declaration { append(#"<?xml version="1.0" encoding="UTF-8"?>"#) }
+    }
+
+    deinit {
+        output.deallocate()
+        open.deallocate()
+        attributes.deallocate()
     }
 
     /// Starts element `name` (`prefix:local` or `local`), declaring `namespaces` on it
@@ -33,26 +54,22 @@ public struct XMLWriter {
     /// takes the `StaticString` overload, whose bytes need no bridging from a String.
     @_disfavoredOverload
     public mutating func start(_ name: String, namespaces: KeyValuePairs<String, String> = [:]) {
-        makeUnique()
         withBytes(of: name) { startElement($0, bindings: namespaces.count) }
         if !namespaces.isEmpty { declare(namespaces) }
     }
 
     /// Starts element `name` (`prefix:local` or `local`), declaring nothing.
     public mutating func start(_ name: StaticString) {
-        makeUnique()
         startElement(name)
     }
 
     /// Adds an attribute to the element just started.
     @_disfavoredOverload
     public mutating func attribute(_ name: String, _ value: String) {
-        makeUnique()
         withBytes(of: name) { name in withBytes(of: value) { writeAttribute(name, $0) } }
     }
 
     public mutating func attribute(_ name: StaticString, _ value: String) {
-        makeUnique()
         writeAttribute(name, value)
     }
 
@@ -60,7 +77,6 @@ public struct XMLWriter {
     /// a String in between. Bytes that are not UTF-8 become U+FFFD, as `String(decoding:as:)`
     /// makes them.
     public mutating func attribute(_ name: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) {
-        makeUnique()
         guard Self.isASCII(value), name.hasPointerRepresentation else {
             return writeAttribute(name, String(decoding: value, as: UTF8.self))
         }
@@ -68,13 +84,11 @@ public struct XMLWriter {
     }
 
     public mutating func text(_ value: String) {
-        makeUnique()
         writeText(value)
     }
 
     /// Ends the innermost open element (`<x/>` when it has no content).
     public mutating func end() {
-        makeUnique()
         endElement()
     }
 
@@ -83,7 +97,6 @@ public struct XMLWriter {
     /// uniqueness check covers the whole element.
     @inlinable @_disfavoredOverload
     public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String? = nil) {
-        makeUnique()
         startElement(name)
         for case let (key, value?) in attributes { writeAttribute(key, value) }
         if let text { writeText(text) }
@@ -92,14 +105,11 @@ public struct XMLWriter {
 
     @inlinable
     public mutating func element(_ name: StaticString, _ attributes: KeyValuePairs<StaticString, String?> = [:], text: String? = nil) {
-        makeUnique()
         startElement(name)
         for case let (key, value?) in attributes { writeAttribute(key, value) }
         if let text { writeText(text) }
         endElement()
     }
-
-    // The writing itself, for storage known to be this writer's alone.
 
     @usableFromInline
     mutating func startElement(_ name: String) {
@@ -140,12 +150,12 @@ public struct XMLWriter {
         guard let prefixLength = Self.prefixLength(ofQName: name) else { return fail(.invalidName(Self.string(name))) }
         closeStartTag()
         reserve(name.count &+ 1)
-        storage.bytes[count] = UInt8(ascii: "<")
+        output[count] = UInt8(ascii: "<")
         let nameRange = count &+ 1..<count &+ 1 &+ name.count
-        Self.copy(name.baseAddress!, to: storage.bytes + nameRange.lowerBound, count: name.count)
+        Self.copy(name.baseAddress!, to: output + nameRange.lowerBound, count: name.count)
         count = nameRange.upperBound
-        if depth == storage.openCapacity { regrow(openCapacity: 2 * depth) }
-        storage.open[depth] = (nameRange, bindings)
+        if depth == openCapacity { growOpen() }
+        open[depth] = (nameRange, bindings)
         depth &+= 1
         startTagIsOpen = true
         attributeCount = 0
@@ -156,7 +166,7 @@ public struct XMLWriter {
     /// Declares `namespaces` on the element just started, then checks its prefix.
     private mutating func declare(_ namespaces: KeyValuePairs<String, String>) {
         guard failure == nil, depth > 0 else { return }
-        let nameRange = storage.open[depth - 1].name
+        let nameRange = open[depth - 1].name
         for (prefix, uri) in namespaces {
             let misuse = withBytes(of: prefix) { bytes -> XMLWriterError? in
                 guard bytes.isEmpty || Self.prefixLength(ofQName: bytes) == 0 else { return .invalidName(prefix) }
@@ -176,14 +186,14 @@ public struct XMLWriter {
             escape(uri, inAttribute: true)
             append(UInt8(ascii: "\""))
         }
-        let name = UnsafeBufferPointer(start: storage.bytes + nameRange.lowerBound, count: nameRange.count)
+        let name = UnsafeBufferPointer(start: output + nameRange.lowerBound, count: nameRange.count)
         if let colon = name.firstIndex(of: UInt8(ascii: ":")) { checkPrefix(of: nameRange, prefixLength: colon) }
     }
 
     /// Fails unless the first `prefixLength` bytes of the element name written at `range` are a
     /// prefix in scope.
     private mutating func checkPrefix(of range: Range<Int>, prefixLength: Int) {
-        let prefix = UnsafeBufferPointer(start: storage.bytes + range.lowerBound, count: prefixLength)
+        let prefix = UnsafeBufferPointer(start: output + range.lowerBound, count: prefixLength)
         if !isBound(prefix) {
             fail(.undeclaredPrefix(String(decoding: prefix, as: UTF8.self), in: string(at: range)))
         }
@@ -201,12 +211,12 @@ public struct XMLWriter {
         // The name and the markup around the value in one reservation.
         reserve(name.count &+ 4)
         let nameStart = count &+ 1
-        storage.bytes[count] = UInt8(ascii: " ")
-        Self.copy(name.baseAddress!, to: storage.bytes + nameStart, count: name.count)
+        output[count] = UInt8(ascii: " ")
+        Self.copy(name.baseAddress!, to: output + nameStart, count: name.count)
         count = nameStart &+ name.count
         guard noteAttribute(nameStart..<count) else { return fail(.duplicateAttribute(Self.string(name))) }
-        storage.bytes[count] = UInt8(ascii: "=")
-        storage.bytes[count &+ 1] = UInt8(ascii: "\"")
+        output[count] = UInt8(ascii: "=")
+        output[count &+ 1] = UInt8(ascii: "\"")
         count &+= 2
         escape(value, inAttribute: true)
         append(UInt8(ascii: "\""))
@@ -225,7 +235,7 @@ public struct XMLWriter {
         guard failure == nil else { return }
         guard depth > 0 else { return fail(.unbalancedEnd) }
         depth &-= 1
-        let element = storage.open[depth]
+        let element = open[depth]
         if element.bindings > 0 {
             prefixEnds.removeLast(element.bindings)
             prefixes.removeLast(prefixes.count - prefixEnds[prefixEnds.count - 1])
@@ -236,7 +246,7 @@ public struct XMLWriter {
         } else {
             append(UInt8(ascii: "<"), UInt8(ascii: "/"))
             reserve(element.name.count)
-            Self.copy(storage.bytes + element.name.lowerBound, to: storage.bytes + count, count: element.name.count)
+            Self.copy(output + element.name.lowerBound, to: output + count, count: element.name.count)
             count += element.name.count
             append(UInt8(ascii: ">"))
         }
@@ -245,8 +255,11 @@ public struct XMLWriter {
     /// The document, once every element is closed.
     public consuming func finish() throws(XMLWriterError) -> [UInt8] {
         if let failure { throw failure }
-        if depth > 0 { throw .unclosed(string(at: storage.open[depth - 1].name)) }
-        return Array(UnsafeBufferPointer(start: storage.bytes, count: count))
+        if depth > 0 { throw .unclosed(string(at: open[depth - 1].name)) }
+        return Array(unsafeUninitializedCapacity: count) { copy, initialized in
+            copy.baseAddress!.initialize(from: output, count: count)
+            initialized = count
+        }
     }
 
     private mutating func fail(_ error: XMLWriterError) { failure = failure ?? error }
@@ -263,15 +276,14 @@ public struct XMLWriter {
     /// already has it.
     @inline(__always)
     private mutating func noteAttribute(_ range: Range<Int>) -> Bool {
-        let bytes = storage.bytes
         for index in 0..<attributeCount {
-            let other = storage.attributes[index]
-            if other.count == range.count && Self.equal(bytes + other.lowerBound, bytes + range.lowerBound, count: range.count) {
+            let other = attributes[index]
+            if other.count == range.count && Self.equal(output + other.lowerBound, output + range.lowerBound, count: range.count) {
                 return false
             }
         }
-        if attributeCount == storage.attributeCapacity { regrow(attributeCapacity: 2 * attributeCount) }
-        storage.attributes[attributeCount] = range
+        if attributeCount == attributeCapacity { growAttributes() }
+        attributes[attributeCount] = range
         attributeCount &+= 1
         return true
     }
@@ -294,14 +306,8 @@ public struct XMLWriter {
         }
     }
 
-    /// Copies of a writer share storage until one of them writes.
-    @usableFromInline
-    mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { regrow() }
-    }
-
     private func string(at range: Range<Int>) -> String {
-        Self.string(UnsafeBufferPointer(start: storage.bytes + range.lowerBound, count: range.count))
+        Self.string(UnsafeBufferPointer(start: output + range.lowerBound, count: range.count))
     }
 
     /// A name or value for an error message.
@@ -326,29 +332,40 @@ public struct XMLWriter {
 
     @inline(__always)
     private mutating func reserve(_ extra: Int) {
-        if count + extra > storage.capacity { grow(extra) }
+        if count + extra > capacity { grow(extra) }
     }
 
     @inline(never)
     private mutating func grow(_ extra: Int) {
-        regrow(capacity: max(2 * storage.capacity, count + extra))
+        capacity = max(2 * capacity, count + extra)
+        output = Self.moved(output, count: count, to: capacity)
     }
 
-    /// Replaces the storage with a copy of what is in use, with the capacities given.
     @inline(never)
-    private mutating func regrow(capacity: Int? = nil, openCapacity: Int? = nil, attributeCapacity: Int? = nil) {
-        let copy = Storage(capacity: capacity ?? storage.capacity, openCapacity: openCapacity ?? storage.openCapacity,
-                           attributeCapacity: attributeCapacity ?? storage.attributeCapacity)
-        copy.bytes.initialize(from: storage.bytes, count: count)
-        copy.open.initialize(from: storage.open, count: depth)
-        copy.attributes.initialize(from: storage.attributes, count: attributeCount)
-        storage = copy
+    private mutating func growOpen() {
+        openCapacity *= 2
+        open = Self.moved(open, count: depth, to: openCapacity)
+    }
+
+    @inline(never)
+    private mutating func growAttributes() {
+        attributeCapacity *= 2
+        attributes = Self.moved(attributes, count: attributeCount, to: attributeCapacity)
+    }
+
+    /// A buffer of `capacity` holding the first `count` elements of `buffer`, which is freed.
+    private static func moved<Element>(_ buffer: UnsafeMutablePointer<Element>, count: Int,
+                                       to capacity: Int) -> UnsafeMutablePointer<Element> {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        larger.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        return larger
     }
 
     @inline(__always)
     private mutating func append(_ byte: UInt8) {
         reserve(1)
-        storage.bytes[count] = byte
+        output[count] = byte
         count &+= 1
     }
 
@@ -356,8 +373,8 @@ public struct XMLWriter {
     @inline(__always)
     private mutating func append(_ first: UInt8, _ second: UInt8) {
         reserve(2)
-        storage.bytes[count] = first
-        storage.bytes[count &+ 1] = second
+        output[count] = first
+        output[count &+ 1] = second
         count &+= 2
     }
 
@@ -365,7 +382,7 @@ public struct XMLWriter {
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         reserve(bytes.count)
-        Self.copy(source, to: storage.bytes + count, count: bytes.count)
+        Self.copy(source, to: output + count, count: bytes.count)
         count += bytes.count
     }
 
@@ -555,36 +572,6 @@ public struct XMLWriter {
         let belowA = (lower &- ones &* 0x61) & ~lower
         let aboveZ = (lower &+ ones &* (0x7F - 0x7A)) | lower
         return (belowA | aboveZ) & highs == 0
-    }
-
-    /// The output bytes, the open elements and the attribute names of the open start tag, in
-    /// fixed buffers so that the hot paths index them without Array's uniqueness and capacity
-    /// checks; the writer keeps the counts.
-    private final class Storage {
-        let bytes: UnsafeMutablePointer<UInt8>
-        let capacity: Int
-        /// Where each open element's name was written in the output (the end tag copies it from
-        /// there), and how many namespace bindings the element declared.
-        let open: UnsafeMutablePointer<(name: Range<Int>, bindings: Int)>
-        let openCapacity: Int
-        /// The attribute names (namespace declarations included), as ranges of the output.
-        let attributes: UnsafeMutablePointer<Range<Int>>
-        let attributeCapacity: Int
-
-        init(capacity: Int, openCapacity: Int, attributeCapacity: Int) {
-            bytes = .allocate(capacity: capacity)
-            self.capacity = capacity
-            open = .allocate(capacity: openCapacity)
-            self.openCapacity = openCapacity
-            attributes = .allocate(capacity: attributeCapacity)
-            self.attributeCapacity = attributeCapacity
-        }
-
-        deinit {
-            bytes.deallocate()
-            open.deallocate()
-            attributes.deallocate()
-        }
     }
 }
 

@@ -33,3 +33,16 @@ extension CanonicalValue {
         }
     }
 }
+
+extension Array {
+    /// Calls `body` with a pointer to each element where it is stored. A renderer that took each
+    /// element as a value would copy it whole (a canonical observation is 600 bytes and a dozen
+    /// strings to retain) even when passing it on as `borrowing`; through the pointer it reads only
+    /// the fields it uses.
+    func forEachInPlace(_ body: (UnsafePointer<Element>) -> Void) {
+        withUnsafeBufferPointer { elements in
+            guard let first = elements.baseAddress else { return }
+            for index in elements.indices { body(first + index) }
+        }
+    }
+}

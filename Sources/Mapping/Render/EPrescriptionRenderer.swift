@@ -123,7 +123,8 @@ public struct EPrescriptionRenderer: Sendable {
     /// The section text: one row per line, what the pharmacist reads.
     private func narrative(_ writer: inout XMLWriter, _ lines: [Canonical.PrescriptionLine]) {
         writer.narrativeTable(headings: ["Produit", "Posologie", "Quantité", "Renouvellements", "Substitution"],
-                              rows: lines) { writer, line in
+                              rows: lines) { writer, row in
+            let line = row.pointee
             writer.cell(line.product?.display ?? line.product?.code ?? "")
             writer.cell(Self.dosage(line) ?? "")
             writer.cell([line.quantity, line.quantityUnit].compactMap { $0 }.joined(separator: " "))

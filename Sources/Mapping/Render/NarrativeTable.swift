@@ -4,7 +4,7 @@ extension XMLWriter {
     /// A section's human-readable text as a table: one header row, then one row per element of
     /// `rows`, whose cells `cells` writes (with `cell`), each as text escaped by the writer. Rows
     /// are written straight from the renderer's values, without arrays of cell strings.
-    mutating func narrativeTable<Row>(headings: [String], rows: [Row], cells: (inout XMLWriter, Row) -> Void) {
+    mutating func narrativeTable<Row>(headings: [String], rows: [Row], cells: (inout XMLWriter, UnsafePointer<Row>) -> Void) {
         start("text")
         start("table")
         start("thead")
@@ -13,7 +13,7 @@ extension XMLWriter {
         end()
         end()
         start("tbody")
-        for row in rows {
+        rows.forEachInPlace { row in
             start("tr")
             cells(&self, row)
             end()

@@ -74,7 +74,7 @@ public struct XDLabRenderer: Sendable {
         CDAHeader.coding(&writer, "code", battery.code)
         CDAHeader.status(&writer, battery.status ?? "completed")
         if let time = battery.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
-        for observation in battery.observations {
+        battery.observations.forEachInPlace { observation in
             writer.start("component")
             self.observation(&writer, observation)
             writer.end()
@@ -87,23 +87,23 @@ public struct XDLabRenderer: Sendable {
         writer.end()
     }
 
-    private func observation(_ writer: inout XMLWriter, _ observation: Canonical.Observation) {
+    private func observation(_ writer: inout XMLWriter, _ observation: UnsafePointer<Canonical.Observation>) {
         writer.start("observation")
         writer.attribute("classCode", "OBS")
         writer.attribute("moodCode", "EVN")
         CDAHeader.templateID(&writer, Self.resultObservation)
-        if let id = observation.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
-        CDAHeader.coding(&writer, "code", observation.code)
-        CDAHeader.status(&writer, observation.status ?? "completed")
-        if let time = observation.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
-        if let value = observation.value { self.value(&writer, value) }
-        if let interpretation = observation.interpretation, let code = interpretation.code {
+        if let id = observation.pointee.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
+        CDAHeader.coding(&writer, "code", observation.pointee.code)
+        CDAHeader.status(&writer, observation.pointee.status ?? "completed")
+        if let time = observation.pointee.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
+        if let value = observation.pointee.value { self.value(&writer, value) }
+        if let interpretation = observation.pointee.interpretation, let code = interpretation.code {
             writer.start("interpretationCode")
             writer.attribute("code", code)
             writer.attribute("codeSystem", interpretation.system ?? Self.interpretationSystem)
             writer.end()
         }
-        if let range = observation.referenceRange { referenceRange(&writer, range, unit: observation.value?.unit) }
+        if let range = observation.pointee.referenceRange { referenceRange(&writer, range, unit: observation.pointee.value?.unit) }
         writer.end()
     }
 
@@ -180,11 +180,11 @@ public struct XDLabRenderer: Sendable {
     private func narrative(_ writer: inout XMLWriter, _ observations: [Canonical.Observation]) {
         writer.narrativeTable(headings: ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"],
                               rows: observations) { writer, observation in
-            writer.cell(observation.code?.display ?? observation.code?.code ?? "")
-            writer.cell(observation.value?.displayParts ?? ("", "", ""))
-            writer.cell(observation.value?.unit ?? "")
-            writer.cell(observation.referenceRange?.displayParts ?? ("", "", ""))
-            writer.cell(observation.interpretation?.display ?? observation.interpretation?.code ?? "")
+            writer.cell(observation.pointee.code?.display ?? observation.pointee.code?.code ?? "")
+            writer.cell(observation.pointee.value?.displayParts ?? ("", "", ""))
+            writer.cell(observation.pointee.value?.unit ?? "")
+            writer.cell(observation.pointee.referenceRange?.displayParts ?? ("", "", ""))
+            writer.cell(observation.pointee.interpretation?.display ?? observation.pointee.interpretation?.code ?? "")
         }
     }
 
