@@ -215,7 +215,7 @@ public final class Engine: Sendable {
         while true {
             attempt += 1
             do {
-                try await handler.handle(message)
+                try await handler.handle(message, parsed: admission.parsed)
                 guard await publishReplies(to: message, by: handler, failure: nil, metrics: routeMetrics) else { return }
                 tracker.finished(message)
                 counters.withLock { $0.processed += 1 }

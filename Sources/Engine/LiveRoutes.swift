@@ -1,3 +1,4 @@
+import HL7v2
 import Kafka
 import Synchronization
 
@@ -32,7 +33,7 @@ public final class LiveRoutes: MessageHandler {
     public func replies(to message: KafkaMessage, failure: ProcessingFailure?) -> [KafkaRecord] {
         current.replies(to: message, failure: failure)
     }
-    public func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {
-        try await current.handle(message)
+    public func handle(_ message: KafkaMessage, parsed: HL7Message?) async throws(ProcessingFailure) {
+        try await current.handle(message, parsed: parsed)
     }
 }

@@ -81,7 +81,7 @@ public struct RouteHandler: MessageHandler {
         let known = route.flatMap { admissions[$0.name] }
         return Admission(route: route?.name ?? "(\(message.topic))", orderingKey: single.flatMap(orderingKey(of:)) ?? message.key,
                          retryPolicy: known?.retry, pipelines: known?.pipelines ?? true,  // unrouted: fails before any wait
-                         handler: self)
+                         parsed: single, handler: self)
     }
 
     /// The patient (PID-3's first repetition) or the configured path; nil when empty.
@@ -111,17 +111,21 @@ public struct RouteHandler: MessageHandler {
         Dictionary(message.headers.compactMap { header in header.stringValue.map { (header.key, $0) } }) { _, last in last }
     }
 
-    public func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {
+    public func handle(_ message: KafkaMessage, parsed admitted: HL7Message?) async throws(ProcessingFailure) {
         let routes = table.routes(for: message.topic)
         guard let format = routes.first?.format else {
             throw .permanent(step: "route", "no route reads topic \(message.topic)")
         }
         if format == .cda { return try await handleDocument(message) }
         let parsed: [HL7Message]
-        do {
-            parsed = try parse(message, as: format)
-        } catch {
-            throw .permanent(step: "parse", Self.describe(error))
+        if let admitted {
+            parsed = [admitted]
+        } else {
+            do {
+                parsed = try parse(message, as: format)
+            } catch {
+                throw .permanent(step: "parse", Self.describe(error))
+            }
         }
         let headers = Self.headers(of: message)
         for (index, hl7) in parsed.enumerated() {

@@ -15,6 +15,14 @@ final class MessageBuffer: Sendable {
 
         var count: Int { items.count - head }
 
+        /// Whether the poll thread waits for room that taking a message has just made (it is then
+        /// to be woken, once).
+        mutating func makesRoom() -> Bool {
+            guard let roomAt, count <= roomAt else { return false }
+            self.roomAt = nil
+            return true
+        }
+
         mutating func popFirst() -> KafkaMessage? {
             guard head < items.count else { return nil }
             let item = items[head]
@@ -74,6 +82,14 @@ final class MessageBuffer: Sendable {
     }
 
     func next() async throws -> KafkaMessage? {
+        // Under a backlog a message is nearly always waiting: taken without a continuation (an
+        // allocation and a cancellation handler per message).
+        let (buffered, roomMade) = state.withLock { state -> (KafkaMessage?, Bool) in
+            guard let message = state.popFirst() else { return (nil, false) }
+            return (message, state.makesRoom())
+        }
+        if roomMade { room.signal() }
+        if let buffered { return buffered }
         let id = state.withLock { state in
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID
@@ -83,10 +99,7 @@ final class MessageBuffer: Sendable {
                 var roomMade = false
                 let immediate: Result<KafkaMessage?, any Error>? = state.withLock { state in
                     if let message = state.popFirst() {
-                        if let roomAt = state.roomAt, state.count <= roomAt {
-                            state.roomAt = nil
-                            roomMade = true
-                        }
+                        roomMade = state.makesRoom()
                         return .success(message)
                     }
                     if let termination = state.termination {

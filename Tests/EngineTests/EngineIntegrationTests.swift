@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import HL7v2
 import Kafka
 import KafkaTestSupport
 import MetricsTestKit
@@ -33,7 +34,7 @@ final class ScriptedHandler: MessageHandler {
         Admission(route: "test-route", orderingKey: message.key, pipelines: true, handler: self)
     }
 
-    func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {
+    func handle(_ message: KafkaMessage, parsed: HL7Message?) async throws(ProcessingFailure) {
         let value = String(decoding: message.value, as: UTF8.self)
         let attempt = state.withLock { state in
             state.attempts[value, default: 0] += 1

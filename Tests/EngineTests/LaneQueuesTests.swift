@@ -1,4 +1,5 @@
 @testable import Engine
+import HL7v2
 import Kafka
 import Synchronization
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @Suite struct LaneQueuesTests {
     private struct Quiet: MessageHandler {
         func admit(_ message: KafkaMessage) -> Admission { Admission(route: "r", orderingKey: nil, handler: self) }
-        func handle(_ message: KafkaMessage) async throws(ProcessingFailure) {}
+        func handle(_ message: KafkaMessage, parsed: HL7Message?) async throws(ProcessingFailure) {}
     }
 
     private func item(_ offset: Int64) -> LaneQueues.Item {

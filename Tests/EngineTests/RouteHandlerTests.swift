@@ -128,6 +128,20 @@ final class RecordingSink: Sink {
         #expect(key(.patient, "not HL7") == "K")
     }
 
+    @Test func admissionHandsItsParseToHandling() async throws {
+        let sink = RecordingSink(name: "out")
+        let route = try Self.route(topic: "in")
+        let handler = RouteHandler(routes: [route], sinks: ["out": sink], mappings: [:], terminology: nil)
+        let message = Self.message(Self.oru("C1"))
+        let admission = handler.admit(message)
+        #expect(admission.parsed?.controlID == "C1")
+        try await handler.handle(message, parsed: admission.parsed)
+        #expect(sink.bodies == [Self.oru("C1")])
+        // Ordered by Kafka key on a topic with one route: nothing is parsed before handling.
+        let byKafkaKey = RouteHandler(routes: [route], sinks: ["out": sink], mappings: [:], terminology: nil, orderingKey: .kafkaKey)
+        #expect(byKafkaKey.admit(message).parsed == nil)
+    }
+
     @Test func aReplacementServesNewMessagesWhileInFlightOnesFinishOnTheOldRoutes() async throws {
         let old = RecordingSink(name: "old")
         let new = RecordingSink(name: "new")
