@@ -32,6 +32,37 @@ extension HL7Message {
             .map { value($0, formatting: formatting) }
     }
 
+    /// `value(inSegment:…)`, nil also when the value is empty or HL7's explicit null `""`: for
+    /// readers that take both as absent. Settled on the bytes, before a String is made.
+    public func presentValue(inSegment index: Int, field: Int, repetition: Int = 1, component: Int? = nil,
+                             subcomponent: Int? = nil, formatting: FormattingEscapes = .keep) -> String? {
+        presentSpan(index, field, repetition, component, subcomponent).flatMap { text(of: $0, formatting: formatting) }
+    }
+
+    /// Runs `body` on the UTF-8 of `presentValue(inSegment:…)` (nil when it is nil): the message's
+    /// own bytes when they are the text (UTF-8, no escapes), so that comparing or hashing a value
+    /// makes no String.
+    public func withPresentValue<Result>(inSegment index: Int, field: Int, repetition: Int = 1, component: Int? = nil,
+                                         subcomponent: Int? = nil, formatting: FormattingEscapes = .keep,
+                                         _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        guard let span = presentSpan(index, field, repetition, component, subcomponent) else { return body(nil) }
+        if charset == .utf8, !span.needsUnescaping {
+            return storage.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[span.range])) }
+        }
+        guard var text = text(of: span, formatting: formatting) else { return body(nil) }
+        return text.withUTF8 { body($0) }
+    }
+
+    /// A present span's text; nil when escapes decode to nothing or to `""`.
+    private func text(of span: Span, formatting: FormattingEscapes) -> String? {
+        span.needsUnescaping ? HL7Message.present(unescape(span.range, formatting: formatting)) : decode(span.range)
+    }
+
+    private func presentSpan(_ index: Int, _ field: Int, _ repetition: Int, _ component: Int?, _ subcomponent: Int?) -> Span? {
+        locate(segment: index, field: field, repetition: repetition, component: component, subcomponent: subcomponent)
+            .flatMap { isEmptyOrNull($0) ? nil : $0 }
+    }
+
     /// The number of repetitions of field `field` of segment `index` (0 when absent or empty).
     public func repetitionCount(inSegment index: Int, field: Int) -> Int {
         guard let (range, literal) = fieldRange(segment: index, field: field), !range.isEmpty else { return 0 }
@@ -53,5 +84,13 @@ extension HL7Message {
         let occurrence = segmentEntries[..<index].reduce(1) { $0 + ($1.name == path.packedSegment ? 1 : 0) }
         return HL7Path(segment: path.segment, occurrence: occurrence, field: path.field, repetition: path.repetition,
                        component: path.component, subcomponent: path.subcomponent)
+    }
+}
+
+extension HL7Message {
+    /// `text`, nil when empty or HL7's explicit null `""` (which means "delete the value").
+    public static func present(_ text: String) -> String? {
+        // The length first: comparing Strings that differ goes through Unicode normalisation.
+        text.isEmpty || (text.utf8.count == 2 && text == "\"\"") ? nil : text
     }
 }

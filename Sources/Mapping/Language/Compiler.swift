@@ -254,15 +254,18 @@ struct Compiler {
         let rest = Node.Mapping(mapping.filter { $0.key.string != test.key }.map { ($0.key, $0.value) }, .implicit, .any, node.mark)
         let expression = try expression(.mapping(rest), key)
         let testKey = "\(key).\(test.key)"
-        func values() throws(MappingLoadError) -> Set<String> {
-            Set(try list(test.node, testKey).map { item throws(MappingLoadError) in try text(item, testKey) })
+        func values() throws(MappingLoadError) -> TextKeyed<Void> {
+            TextKeyed(Dictionary(try list(test.node, testKey).map { item throws(MappingLoadError) in (try text(item, testKey), ()) }) { _, _ in })
+        }
+        func value() throws(MappingLoadError) -> TextKeyed<Void> {
+            TextKeyed([try text(test.node, testKey): ()])
         }
         switch test.key {
         case "present":
             guard let flag = test.node.bool else { throw error(test.node, testKey, "present wants true or false") }
             return .test(expression, .present(flag))
-        case "equals": return .test(expression, .equals(try text(test.node, testKey)))
-        case "not_equals": return .test(expression, .notEquals(try text(test.node, testKey)))
+        case "equals": return .test(expression, .oneOf(try value()))
+        case "not_equals": return .test(expression, .noneOf(try value()))
         case "in": return .test(expression, .oneOf(try values()))
         case "not_in": return .test(expression, .noneOf(try values()))
         default: return .test(expression, .startsWith(try text(test.node, testKey)))

@@ -65,8 +65,16 @@ struct Cursor {
     /// The unescaped value at `path`; nil when absent, empty or HL7's explicit null `""`.
     func value(_ path: HL7Path, formatting: FormattingEscapes = .keep) -> String? {
         guard let segment = segment(of: path) else { return nil }
-        return present(message.value(inSegment: segment, field: path.field, repetition: path.repetition, component: path.component,
-                                     subcomponent: path.subcomponent, formatting: formatting))
+        return message.presentValue(inSegment: segment, field: path.field, repetition: path.repetition, component: path.component,
+                                    subcomponent: path.subcomponent, formatting: formatting)
+    }
+
+    /// Runs `body` on the UTF-8 of `value(path)` (nil when it is nil), in place in the message
+    /// when it can be: for tests and lookups, which need no String.
+    func withValue<Result>(_ path: HL7Path, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        guard let segment = segment(of: path) else { return body(nil) }
+        return message.withPresentValue(inSegment: segment, field: path.field, repetition: path.repetition, component: path.component,
+                                        subcomponent: path.subcomponent, body)
     }
 
     /// Every repetition of the field (or component) at `path` that has a value, formatting
@@ -74,8 +82,8 @@ struct Cursor {
     func texts(_ path: HL7Path) -> [String] {
         guard let segment = segment(of: path) else { return [] }
         return (0..<message.repetitionCount(inSegment: segment, field: path.field)).compactMap { index in
-            present(message.value(inSegment: segment, field: path.field, repetition: index + 1, component: path.component,
-                                  subcomponent: path.subcomponent, formatting: .render))
+            message.presentValue(inSegment: segment, field: path.field, repetition: index + 1, component: path.component,
+                                 subcomponent: path.subcomponent, formatting: .render)
         }
     }
 
@@ -91,8 +99,8 @@ struct Cursor {
         var found: [(String, String?)] = []
         for repetition in stride(from: 1, through: message.repetitionCount(inSegment: segment, field: field.field), by: 1) {
             func component(_ component: Int, _ subcomponent: Int? = nil) -> String? {
-                present(message.value(inSegment: segment, field: field.field, repetition: repetition, component: component,
-                                      subcomponent: subcomponent))
+                message.presentValue(inSegment: segment, field: field.field, repetition: repetition, component: component,
+                                     subcomponent: subcomponent)
             }
             guard let id = component(1) else { continue }
             let namespace = component(4, 1), universal = component(4, 2)
@@ -125,11 +133,6 @@ enum AuthorityFilter: Sendable {
         case .noneOf(let excluded): !(namespace.map(excluded.contains) == true || universal.map(excluded.contains) == true)
         }
     }
-}
-
-func present(_ value: String?) -> String? {
-    guard let value, !value.isEmpty, value != "\"\"" else { return nil }
-    return value
 }
 
 func isOID(_ text: String) -> Bool {
