@@ -28,29 +28,28 @@ extension HL7Message {
     /// located the segment once and read several values from it.
     public func value(inSegment index: Int, field: Int, repetition: Int = 1, component: Int? = nil, subcomponent: Int? = nil,
                       formatting: FormattingEscapes = .keep) -> String? {
-        locate(segment: index, field: field, repetition: repetition, component: component, subcomponent: subcomponent)
-            .map { value($0, formatting: formatting) }
+        guard let span = locate(segment: index, field: field, repetition: repetition, component: component, subcomponent: subcomponent) else {
+            return nil
+        }
+        return value(span, formatting: formatting)
     }
 
     /// `value(inSegment:…)`, nil also when the value is empty or HL7's explicit null `""`: for
     /// readers that take both as absent. Settled on the bytes, before a String is made.
     public func presentValue(inSegment index: Int, field: Int, repetition: Int = 1, component: Int? = nil,
                              subcomponent: Int? = nil, formatting: FormattingEscapes = .keep) -> String? {
-        presentSpan(index, field, repetition, component, subcomponent).flatMap { text(of: $0, formatting: formatting) }
+        // Closures here would capture, and so copy, the message: a retain of each of its arrays per read.
+        guard let span = presentSpan(index, field, repetition, component, subcomponent) else { return nil }
+        return text(of: span, formatting: formatting)
     }
 
-    /// Runs `body` on the UTF-8 of `presentValue(inSegment:…)` (nil when it is nil): the message's
-    /// own bytes when they are the text (UTF-8, no escapes), so that comparing or hashing a value
-    /// makes no String.
-    public func withPresentValue<Result>(inSegment index: Int, field: Int, repetition: Int = 1, component: Int? = nil,
-                                         subcomponent: Int? = nil, formatting: FormattingEscapes = .keep,
-                                         _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
-        guard let span = presentSpan(index, field, repetition, component, subcomponent) else { return body(nil) }
-        if charset == .utf8, !span.needsUnescaping {
-            return storage.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[span.range])) }
-        }
-        guard var text = text(of: span, formatting: formatting) else { return body(nil) }
-        return text.withUTF8 { body($0) }
+    /// `presentValue(inSegment:…)` as UTF-8: where its bytes lie in `storage` when they are its
+    /// text (a UTF-8 message, no escapes), so that comparing or looking up a value makes no String.
+    public func presentUTF8(inSegment index: Int, field: Int, repetition: Int = 1, component: Int? = nil,
+                            subcomponent: Int? = nil, formatting: FormattingEscapes = .keep) -> PresentUTF8? {
+        guard let span = presentSpan(index, field, repetition, component, subcomponent) else { return nil }
+        if charset == .utf8, !span.needsUnescaping { return .bytes(span.range) }
+        return text(of: span, formatting: formatting).map(PresentUTF8.text)
     }
 
     /// A present span's text; nil when escapes decode to nothing or to `""`.
@@ -59,8 +58,9 @@ extension HL7Message {
     }
 
     private func presentSpan(_ index: Int, _ field: Int, _ repetition: Int, _ component: Int?, _ subcomponent: Int?) -> Span? {
-        locate(segment: index, field: field, repetition: repetition, component: component, subcomponent: subcomponent)
-            .flatMap { isEmptyOrNull($0) ? nil : $0 }
+        guard let span = locate(segment: index, field: field, repetition: repetition, component: component, subcomponent: subcomponent),
+              !isEmptyOrNull(span) else { return nil }
+        return span
     }
 
     /// The number of repetitions of field `field` of segment `index` (0 when absent or empty).
@@ -85,6 +85,14 @@ extension HL7Message {
         return HL7Path(segment: path.segment, occurrence: occurrence, field: path.field, repetition: path.repetition,
                        component: path.component, subcomponent: path.subcomponent)
     }
+}
+
+/// A present value read as UTF-8 (see `presentUTF8(inSegment:…)`).
+public enum PresentUTF8: Sendable {
+    /// The value is the bytes of the message's `storage` at this range.
+    case bytes(Range<Int>)
+    /// The value had to be decoded: it has escapes, or the message is not in UTF-8.
+    case text(String)
 }
 
 extension HL7Message {

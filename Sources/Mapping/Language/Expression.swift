@@ -68,9 +68,10 @@ indirect enum Expression: Sendable {
             return try inner.evaluate(cursor).flatMap { value in HL7Message.present(functions.reduce(value) { $1.apply($0) }) }
         case .lookup(let inner, let table, let otherwise):
             // Looked up by the value's bytes: only a miss that keeps the value makes a String of it.
+            let displays = table.displays
             let found: Found? = try inner.withUTF8(cursor) { value in
                 value.map { value in
-                    if let display = table.displays[utf8: value] { return .display(display) }
+                    if let display = displays[utf8: value] { return .display(display) }
                     return otherwise == .keep ? .kept(String(decoding: value, as: UTF8.self)) : .missing
                 }
             }
@@ -144,8 +145,9 @@ struct CodeTable: Sendable {
 /// Values keyed by text, found from a value's UTF-8 without making a String of it (hashing one
 /// cost more than reading it from the message): by binary search on the keys' bytes when the keys
 /// and the value are ASCII, where byte equality is String equality; by String otherwise, for
-/// Unicode canonical equivalence.
-struct TextKeyed<Value: Sendable>: Sendable {
+/// Unicode canonical equivalence. A class, so that a test or lookup closure capturing one retains
+/// it once rather than each of its collections.
+final class TextKeyed<Value: Sendable>: Sendable {
     let dictionary: [String: Value]
     /// The keys' bytes in order with their values; nil when a key is not ASCII.
     private let sorted: [(key: [UInt8], value: Value)]?

@@ -235,6 +235,6 @@ extension Field {
     }
 
     static func referenceRange(_ keyPath: WritableKeyPath<Root, Canonical.ReferenceRange?> & Sendable) -> Field {
-        value("a reference range", { ValueParsing.referenceRange($0) }, into: keyPath)
+        value("a reference range", utf8: { ValueParsing.referenceRange(bytes: $0) }, into: keyPath)
     }
 }

@@ -115,7 +115,8 @@ struct HL7ValueReader {
 
     func read(_ kind: Kind, unit: String?, in cursor: Cursor) -> Canonical.ObservationValue? {
         func component(_ number: Int) -> String? {
-            segment.flatMap { cursor.message.presentValue(inSegment: $0, field: field.field, component: number) }
+            guard let segment else { return nil }
+            return cursor.message.presentValue(inSegment: segment, field: field.field, component: number)
         }
         switch kind {
         case .numeric:

@@ -130,19 +130,26 @@ enum ValueParsing {
 
     /// OBX-7: `3.9-5.8`, `<5`, `>60`, else kept as text.
     static func referenceRange(_ text: String) -> Canonical.ReferenceRange {
-        let trimmed = trimmed(text)
-        return withUTF8(trimmed) { bytes in
-            if let (comparator, length) = comparator(bytes),
-               let bound = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...])) {
-                return comparator.hasPrefix("<") ? .init(high: bound) : .init(low: bound)
-            }
-            // The separating dash is the first one after the first character, so a negative low bound stays intact.
-            if let dash = bytes.dropFirst().firstIndex(of: UInt8(ascii: "-")),
-               let low = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[..<dash])),
-               let high = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[(dash + 1)...])) {
-                return .init(low: low, high: high)
-            }
-            return .init(text: trimmed)
+        withUTF8(trimmed(text)) { referenceRange(trimmed: $0) }
+    }
+
+    /// `referenceRange` of UTF-8 bytes, trimmed in place when their ends are ASCII (nearly always).
+    static func referenceRange(bytes: UnsafeBufferPointer<UInt8>) -> Canonical.ReferenceRange {
+        guard let value = trimmedASCII(bytes) else { return referenceRange(String(decoding: bytes, as: UTF8.self)) }
+        return referenceRange(trimmed: value)
+    }
+
+    private static func referenceRange(trimmed bytes: UnsafeBufferPointer<UInt8>) -> Canonical.ReferenceRange {
+        if let (comparator, length) = comparator(bytes),
+           let bound = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...])) {
+            return comparator.hasPrefix("<") ? .init(high: bound) : .init(low: bound)
         }
+        // The separating dash is the first one after the first character, so a negative low bound stays intact.
+        if let dash = bytes.dropFirst().firstIndex(of: UInt8(ascii: "-")),
+           let low = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[..<dash])),
+           let high = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[(dash + 1)...])) {
+            return .init(low: low, high: high)
+        }
+        return .init(text: String(decoding: bytes, as: UTF8.self))
     }
 }
