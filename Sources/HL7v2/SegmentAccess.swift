@@ -15,12 +15,15 @@ extension HL7Message {
     /// Index of the `path.occurrence`-th segment named like `path` among the segments at `range`;
     /// nil when fewer. The name was packed when the path was made, so this only scans.
     public func segmentIndex(of path: HL7Path, in range: Range<Int>) -> Int? {
-        var seen = 0
-        for index in range.clamped(to: 0..<segmentEntries.count) where segmentEntries[index].name == path.packedSegment {
-            seen += 1
-            if seen == path.occurrence { return index }
+        // Through a buffer pointer: every path read looks its segment up, scope by scope.
+        segmentEntries.withUnsafeBufferPointer { entries in
+            var seen = 0
+            for index in range.clamped(to: 0..<entries.count) where entries[index].name == path.packedSegment {
+                seen += 1
+                if seen == path.occurrence { return index }
+            }
+            return nil
         }
-        return nil
     }
 
     /// The value of segment `index` at a field, repetition, component and subcomponent (1-based,

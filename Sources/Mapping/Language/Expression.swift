@@ -101,9 +101,19 @@ indirect enum Expression: Sendable {
     /// Runs `body` on the UTF-8 of the value (nil when there is none): a path's is read in place in
     /// the message, so that testing or looking up a value makes no String.
     func withUTF8<Result>(_ cursor: Cursor, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) throws(EvaluationFailure) -> Result {
-        if case .path(let path) = self { return cursor.withValue(path, body) }
-        guard var value = try evaluate(cursor) else { return body(nil) }
-        return value.withUTF8 { body($0) }
+        switch self {
+        case .path(let path):
+            return cursor.withValue(path, body)
+        case .first(let choices):
+            // Paths among the choices are read in place too (`first: [OBX-14, OBR-7]`, a date).
+            for choice in choices {
+                if let result = try choice.withUTF8(cursor, { value in value.map(body) }) { return result }
+            }
+            return body(nil)
+        default:
+            guard var value = try evaluate(cursor) else { return body(nil) }
+            return value.withUTF8 { body($0) }
+        }
     }
 
     /// The first message path the expression reads, to say where a problem is.
@@ -149,32 +159,47 @@ struct CodeTable: Sendable {
 /// it once rather than each of its collections.
 final class TextKeyed<Value: Sendable>: Sendable {
     let dictionary: [String: Value]
-    /// The keys' bytes in order with their values; nil when a key is not ASCII.
-    private let sorted: [(key: [UInt8], value: Value)]?
+    /// The keys' bytes in order, one after another, when all are ASCII (else empty); key `i` ends
+    /// at `keyEnds[i]` and maps to `values[i]`. One buffer, so that a search retains nothing.
+    private let keyBytes: [UInt8]
+    private let keyEnds: [Int]
+    private let values: [Value]
 
     init(_ dictionary: [String: Value]) {
         self.dictionary = dictionary
-        sorted = dictionary.keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        let sorted = dictionary.keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
             ? dictionary.map { (key: Array($0.key.utf8), value: $0.value) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-            : nil
+            : []
+        keyBytes = sorted.flatMap(\.key)
+        keyEnds = sorted.reduce(into: []) { ends, entry in ends.append((ends.last ?? 0) + entry.key.count) }
+        values = sorted.map(\.value)
     }
 
     subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
-        guard let sorted, bytes.allSatisfy({ $0 < 0x80 }) else { return dictionary[String(decoding: bytes, as: UTF8.self)] }
-        var low = 0, high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            let order = sorted[middle].key.withUnsafeBufferPointer { key in
-                for (keyByte, byte) in zip(key, bytes) where keyByte != byte { return Int(keyByte) - Int(byte) }
-                return key.count - bytes.count
-            }
-            if order == 0 { return sorted[middle].value }
-            if order < 0 { low = middle + 1 } else { high = middle }
+        // Fewer ends than keys: some key is not ASCII.
+        guard keyEnds.count == dictionary.count, bytes.allSatisfy({ $0 < 0x80 }) else {
+            return dictionary[String(decoding: bytes, as: UTF8.self)]
         }
-        return nil
+        let found: Int? = keyBytes.withUnsafeBufferPointer { keys in
+            keyEnds.withUnsafeBufferPointer { ends in
+                var low = 0, high = ends.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let start = middle == 0 ? 0 : ends[middle - 1]
+                    let key = UnsafeBufferPointer(rebasing: keys[start..<ends[middle]])
+                    let common = min(key.count, bytes.count)
+                    var index = 0
+                    while index < common, key[index] == bytes[index] { index += 1 }
+                    let order = index < common ? Int(key[index]) - Int(bytes[index]) : key.count - bytes.count
+                    if order == 0 { return middle }
+                    if order < 0 { low = middle + 1 } else { high = middle }
+                }
+                return nil
+            }
+        }
+        return found.map { values[$0] }
     }
 }
-
 
 /// The string functions a `transform` list may name. None loops or reads anything but its input.
 enum StringFunction: Sendable {

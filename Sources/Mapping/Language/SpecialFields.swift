@@ -120,8 +120,9 @@ struct HL7ValueReader {
         }
         switch kind {
         case .numeric:
-            guard let text = component(1).map({ ValueParsing.trimmed($0) }) else { return nil }
-            return ValueParsing.quantity(text, unit: unit) ?? .text(text)
+            guard let segment else { return nil }
+            return cursor.message.presentUTF8(inSegment: segment, field: field.field, component: 1)
+                .withUTF8(in: cursor.message.storage) { $0.map { ValueParsing.numeric(bytes: $0, unit: unit) } }
         case .structuredNumeric:
             return ValueParsing.structuredNumeric(comparator: component(1), first: component(2), separator: component(3),
                                                   second: component(4), unit: unit)

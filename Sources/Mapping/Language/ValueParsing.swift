@@ -100,15 +100,27 @@ enum ValueParsing {
 
     /// `5.4`, `<0.5`, `>= 60`.
     static func quantity(_ text: String, unit: String?) -> Canonical.ObservationValue? {
-        withUTF8(text) { bytes in
-            // A comparator's remainder is never a decimal when the shorter comparator also
-            // matches (`<=5` read as `<` leaves `=5`), so the longest match decides.
-            if let (comparator, length) = comparator(bytes) {
-                return decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...]))
-                    .map { .quantity(value: $0, unit: unit, comparator: comparator) }
-            }
-            return decimal(bytes: bytes).map { .quantity(value: $0, unit: unit, comparator: nil) }
+        withUTF8(text) { quantity(bytes: $0, unit: unit) }
+    }
+
+    /// `quantity` of UTF-8 bytes.
+    static func quantity(bytes: UnsafeBufferPointer<UInt8>, unit: String?) -> Canonical.ObservationValue? {
+        // A comparator's remainder is never a decimal when the shorter comparator also matches
+        // (`<=5` read as `<` leaves `=5`), so the longest match decides.
+        if let (comparator, length) = comparator(bytes) {
+            return decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...])).map { .quantity(value: $0, unit: unit, comparator: comparator) }
         }
+        return decimal(bytes: bytes).map { .quantity(value: $0, unit: unit, comparator: nil) }
+    }
+
+    /// An HL7 NM value: a quantity, else its text, trimmed. Read from its UTF-8 bytes, in place
+    /// when their ends are ASCII (nearly always).
+    static func numeric(bytes: UnsafeBufferPointer<UInt8>, unit: String?) -> Canonical.ObservationValue {
+        guard let value = trimmedASCII(bytes) else {
+            let text = trimmed(String(decoding: bytes, as: UTF8.self))
+            return quantity(text, unit: unit) ?? .text(text)
+        }
+        return quantity(bytes: value, unit: unit) ?? .text(String(decoding: value, as: UTF8.self))
     }
 
     /// HL7 SN: comparator ^ number ^ separator ^ number (`^10^-^20` a range, `<^5` a bound,
