@@ -100,6 +100,7 @@ public enum PresentUTF8: Sendable {
 
 extension HL7Message {
     /// `text`, nil when empty or HL7's explicit null `""` (which means "delete the value").
+    @inlinable
     public static func present(_ text: String) -> String? {
         // The length first: comparing Strings that differ goes through Unicode normalisation.
         text.isEmpty || (text.utf8.count == 2 && text == "\"\"") ? nil : text

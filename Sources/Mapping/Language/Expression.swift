@@ -69,33 +69,24 @@ indirect enum Expression: Sendable {
         case .lookup(let inner, let table, let otherwise):
             // Looked up by the value's bytes: only a miss that keeps the value makes a String of it.
             let displays = table.displays
-            let found: Found? = try inner.withUTF8(cursor) { value in
+            var missed = false
+            let found: String?? = try inner.withUTF8(cursor) { value in
                 value.map { value in
-                    if let display = displays[utf8: value] { return .display(display) }
-                    return otherwise == .keep ? .kept(String(decoding: value, as: UTF8.self)) : .missing
+                    if let display = displays[utf8: value] { return HL7Message.present(display) }
+                    missed = true
+                    return otherwise == .keep ? String(decoding: value, as: UTF8.self) : nil
                 }
             }
-            switch found {
-            case nil: return nil
-            case .display(let display): return HL7Message.present(display)
-            case .kept(let value): return value
-            case .missing where otherwise == .error:
+            guard let found else { return nil }
+            if missed, otherwise == .error {
                 throw EvaluationFailure(message: "the value is not in table \(table.name)", path: inner.firstPath)
-            case .missing: return nil
             }
+            return found
         case .fallback(let inner, let value):
             return try inner.evaluate(cursor) ?? value
         case .guarded(let inner, let condition):
             return try condition.holds(cursor) ? inner.evaluate(cursor) : nil
         }
-    }
-
-    /// What a lookup found for a value.
-    private enum Found {
-        case display(String)
-        /// Not in the table, the value kept.
-        case kept(String)
-        case missing
     }
 
     /// Runs `body` on the UTF-8 of the value (nil when there is none): a path's is read in place in
