@@ -49,6 +49,7 @@ indirect enum Expression: Sendable {
             // The name assembled as bytes (from the message's own, for paths): String concatenation
             // was a quarter of an id's cost.
             var name = Array(salt.utf8)
+            name.reserveCapacity(name.count + 64)
             for part in parts {
                 name.append(0x1F)
                 try part.withUTF8(cursor) { value in if let value { name.append(contentsOf: value) } }
