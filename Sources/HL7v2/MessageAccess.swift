@@ -109,17 +109,22 @@ extension HL7Message {
             }
             let start = index
             var span = Span(range: start..<end, level: level)
-            while index < end {
+            // The separators that end the value: a repetition's always, a component's below the
+            // repetition, a subcomponent's at the leaves; others inside make it composite. Ordinary
+            // bytes, nearly all of them, are passed in a loop of their own, four comparisons each.
+            let endsAtComponent = level != .repetition, endsAtSubcomponent = level == .subcomponent
+            while true {
+                while index < end, bytes[index] != escape, bytes[index] != repetitionSeparator, bytes[index] != componentSeparator,
+                      bytes[index] != subcomponentSeparator {
+                    index += 1
+                }
+                guard index < end else { break }
                 let byte = bytes[index]
                 if byte == escape {
                     span.escaped = true
-                } else if byte == repetitionSeparator {
+                } else if byte == repetitionSeparator || (byte == componentSeparator ? endsAtComponent : endsAtSubcomponent) {
                     break
-                } else if byte == componentSeparator {
-                    if level != .repetition { break }
-                    span.composite = true
-                } else if byte == subcomponentSeparator {
-                    if level == .subcomponent { break }
+                } else {
                     span.composite = true
                 }
                 index += 1
