@@ -73,6 +73,12 @@ extension HL7Message {
         return literal ? 1 : storage[range].reduce(1) { $1 == separator ? $0 + 1 : $0 }
     }
 
+    /// The number of segments named `name` among the segments at `range`.
+    public func count(of name: String, in range: Range<Int>) -> Int {
+        let packed = packName(name)
+        return segmentEntries[range.clamped(to: 0..<segmentEntries.count)].reduce(0) { $0 + ($1.name == packed ? 1 : 0) }
+    }
+
     /// Indices of the segments named `name` among the segments at `range`, in order.
     public func segmentIndices(named name: String, in range: Range<Int>) -> [Int] {
         let packed = packName(name)

@@ -52,6 +52,11 @@ struct Cursor {
         }
     }
 
+    /// The number of groups of `segment` in the innermost group, as `forEachGroup` iterates them.
+    func groupCount(of segment: String) -> Int {
+        message.count(of: segment, in: scopes[scopes.count - 1].range)
+    }
+
     /// The index of the segment `path` names: its first of the kind in the innermost enclosing
     /// group that has one; nil when none has.
     func segment(of path: HL7Path) -> Int? {

@@ -73,6 +73,13 @@ struct ObjectPlan<Root>: Sendable {
         }
     }
 
+    /// The number of `each` segment groups `forEachItem` will visit before testing `when`; nil
+    /// without `each: SEGMENT`.
+    func groupCount(_ cursor: Cursor) -> Int? {
+        guard case .segment(let segment) = each else { return nil }
+        return cursor.groupCount(of: segment)
+    }
+
     func run(_ value: inout Root, _ cursor: inout Cursor) throws(MappingRunError) {
         for rule in rules { try rule(&value, &cursor) }
     }
@@ -126,6 +133,9 @@ extension Field {
         return Field { compiler, node, rule throws(MappingLoadError) in
             let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: true)
             return { root, cursor throws(MappingRunError) in
+                // Room for every group's item at once: appending them one by one regrew the list,
+                // moving the items made so far each time.
+                if let count = plan.groupCount(cursor) { property.modify(&root) { $0.reserveCapacity($0.count + count) } }
                 try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in
                     // Built in place at the end of the list (no copy of the finished item), and
                     // dropped when no rule stored anything.
