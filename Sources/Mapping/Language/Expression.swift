@@ -169,9 +169,7 @@ final class TextKeyed<Value: Sendable>: Sendable {
 
     subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
         // Fewer ends than keys: some key is not ASCII.
-        guard keyEnds.count == dictionary.count, bytes.allSatisfy({ $0 < 0x80 }) else {
-            return dictionary[String(decoding: bytes, as: UTF8.self)]
-        }
+        guard keyEnds.count == dictionary.count else { return dictionary[String(decoding: bytes, as: UTF8.self)] }
         let found: Int? = keyBytes.withUnsafeBufferPointer { keys in
             keyEnds.withUnsafeBufferPointer { ends in
                 var low = 0, high = ends.count
@@ -189,7 +187,9 @@ final class TextKeyed<Value: Sendable>: Sendable {
                 return nil
             }
         }
-        return found.map { values[$0] }
+        if let found { return values[found] }
+        // Not among the ASCII keys; a value that is not ASCII may still equal one as a String.
+        return bytes.allSatisfy({ $0 < 0x80 }) ? nil : dictionary[String(decoding: bytes, as: UTF8.self)]
     }
 }
 
