@@ -41,6 +41,9 @@ public enum HL7Charset: Sendable, Hashable, CustomStringConvertible {
     func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         switch self {
         case .utf8:
+            // A value short enough for a small string (most are) is copied into one in place: half
+            // the instructions of `String(decoding:)`, which costs more for longer ones.
+            guard bytes.count > 15 else { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
             return String(decoding: bytes, as: UTF8.self)
         case .iso8859(let part):
             let table = HL7Charset.tables[part]!

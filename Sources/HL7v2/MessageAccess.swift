@@ -34,24 +34,6 @@ extension HL7Message {
         return (start..<end, isHeader(entry) && field == 2)
     }
 
-    /// The `number`-th (1-based) piece of `range` split on `separator`, nil when there are fewer.
-    func piece(of range: Range<Int>, separatedBy separator: UInt8, number: Int) -> Range<Int>? {
-        storage.withUnsafeBufferPointer { bytes in
-            var start = range.lowerBound
-            var remaining = number - 1
-            var index = start
-            while index < range.upperBound {
-                if bytes[index] == separator {
-                    if remaining == 0 { return start..<index }
-                    remaining -= 1
-                    start = index + 1
-                }
-                index += 1
-            }
-            return remaining == 0 ? start..<range.upperBound : nil
-        }
-    }
-
     /// All pieces of `range` split on `separator` (an empty range gives one empty piece).
     func pieces(of range: Range<Int>, separatedBy separator: UInt8) -> [Range<Int>] {
         storage.withUnsafeBufferPointer { bytes in
@@ -66,48 +48,101 @@ extension HL7Message {
         }
     }
 
-    func locate(_ path: HL7Path) -> (range: Range<Int>, level: Level)? {
+    /// A located value: its bytes, and what reading them as text takes.
+    struct Span {
+        var range: Range<Int>
+        var level: Level
+        /// The bytes hold an escape sequence to decode.
+        var escaped = false
+        /// The bytes hold separators of a lower level: a value above the leaves, read as encoded.
+        var composite = false
+
+        /// Whether the value is read by unescaping rather than decoding its bytes as they are.
+        var needsUnescaping: Bool { escaped && !composite && level != .literal }
+    }
+
+    func locate(_ path: HL7Path) -> Span? {
         segmentIndex(packedName: path.packedSegment, occurrence: path.occurrence).flatMap { segment in
             locate(segment: segment, field: path.field, repetition: path.repetition, component: path.component,
                    subcomponent: path.subcomponent)
         }
     }
 
-    func locate(segment: Int, field: Int, repetition: Int, component: Int?,
-                subcomponent: Int?) -> (range: Range<Int>, level: Level)? {
+    /// Finds the value in one pass over its field that stops at the value's end, noting its escapes
+    /// and lower separators on the way: splitting level by level rescanned the field (to the end of
+    /// its repetition) for every component read, and the value again to classify it.
+    func locate(segment: Int, field: Int, repetition: Int, component: Int?, subcomponent: Int?) -> Span? {
         guard let (fieldBytes, literal) = fieldRange(segment: segment, field: field) else { return nil }
         if literal {
             guard repetition == 1, (component ?? 1) == 1, (subcomponent ?? 1) == 1 else { return nil }
-            return (fieldBytes, .literal)
+            return Span(range: fieldBytes, level: .literal)
         }
-        guard let repetitionBytes = piece(of: fieldBytes, separatedBy: delimiters.repetition, number: repetition) else { return nil }
-        guard let component else { return (repetitionBytes, .repetition) }
-        guard let componentBytes = piece(of: repetitionBytes, separatedBy: delimiters.component, number: component) else { return nil }
-        guard let subcomponent else { return (componentBytes, .component) }
-        guard let subcomponentBytes = piece(of: componentBytes, separatedBy: delimiters.subcomponent, number: subcomponent) else { return nil }
-        return (subcomponentBytes, .subcomponent)
+        let repetitionSeparator = delimiters.repetition, componentSeparator = delimiters.component
+        let subcomponentSeparator = delimiters.subcomponent, escape = delimiters.escape
+        return storage.withUnsafeBufferPointer { bytes -> Span? in
+            var index = fieldBytes.lowerBound
+            let end = fieldBytes.upperBound
+            /// Moves `index` past the `count`-th next `separator`; false when a byte of `stops` (a
+            /// higher level's separator) or the end comes first.
+            func skip(_ count: Int, of separator: UInt8, stoppingAt stops: (UInt8, UInt8)) -> Bool {
+                var remaining = count
+                while remaining > 0 {
+                    while index < end, bytes[index] != separator {
+                        if bytes[index] == stops.0 || bytes[index] == stops.1 { return false }
+                        index += 1
+                    }
+                    guard index < end else { return false }
+                    index += 1
+                    remaining -= 1
+                }
+                return true
+            }
+            guard skip(repetition - 1, of: repetitionSeparator, stoppingAt: (repetitionSeparator, repetitionSeparator)) else { return nil }
+            var level = Level.repetition
+            if let component {
+                guard skip(component - 1, of: componentSeparator, stoppingAt: (repetitionSeparator, repetitionSeparator)) else { return nil }
+                level = .component
+                if let subcomponent {
+                    guard skip(subcomponent - 1, of: subcomponentSeparator, stoppingAt: (repetitionSeparator, componentSeparator)) else { return nil }
+                    level = .subcomponent
+                }
+            }
+            let start = index
+            var span = Span(range: start..<end, level: level)
+            // The separators that end the value: a repetition's always, a component's below the
+            // repetition, a subcomponent's at the leaves; others inside make it composite. Ordinary
+            // bytes, nearly all of them, are passed in a loop of their own, four comparisons each.
+            let endsAtComponent = level != .repetition, endsAtSubcomponent = level == .subcomponent
+            while true {
+                while index < end, bytes[index] != escape, bytes[index] != repetitionSeparator, bytes[index] != componentSeparator,
+                      bytes[index] != subcomponentSeparator {
+                    index += 1
+                }
+                guard index < end else { break }
+                let byte = bytes[index]
+                if byte == escape {
+                    span.escaped = true
+                } else if byte == repetitionSeparator || (byte == componentSeparator ? endsAtComponent : endsAtSubcomponent) {
+                    break
+                } else {
+                    span.composite = true
+                }
+                index += 1
+            }
+            span.range = start..<index
+            return span
+        }
     }
 
     /// Decodes a located value as `value(at:)` describes.
-    func value(_ located: (range: Range<Int>, level: Level), formatting: FormattingEscapes) -> String {
-        let (range, level) = located
-        if level == .literal { return decode(range) }
-        // One pass over the bytes settles the common case (a leaf without escapes: its bytes
-        // decoded) without the slices, and their retains, of three separate scans.
-        let escape = delimiters.escape, component = delimiters.component, subcomponent = delimiters.subcomponent
-        let splitsComponents = level == .repetition, splitsSubcomponents = level != .subcomponent
-        return storage.withUnsafeBufferPointer { bytes in
-            var escaped = false
-            for index in range {
-                let byte = bytes[index]
-                if byte == escape {
-                    escaped = true
-                } else if (splitsSubcomponents && byte == subcomponent) || (splitsComponents && byte == component) {
-                    return charset.decode(UnsafeBufferPointer(rebasing: bytes[range]))
-                }
-            }
-            return escaped ? unescape(range, formatting: formatting) : charset.decode(UnsafeBufferPointer(rebasing: bytes[range]))
-        }
+    func value(_ span: Span, formatting: FormattingEscapes) -> String {
+        span.needsUnescaping ? unescape(span.range, formatting: formatting) : decode(span.range)
+    }
+
+    /// Whether a located value is empty or HL7's explicit null `""`, told from its bytes.
+    func isEmptyOrNull(_ span: Span) -> Bool {
+        let range = span.range
+        return range.isEmpty || (range.count == 2 && storage[range.lowerBound] == UInt8(ascii: "\"") && storage[range.lowerBound + 1] == UInt8(ascii: "\""))
     }
 
     /// The value at `path`, unescaped; nil when absent. A path that stops above the leaves of a
@@ -130,8 +165,7 @@ extension HL7Message {
     /// Whether the value at `path` is HL7's explicit null `""` (delete the value), which differs
     /// from empty or absent (no change).
     public func isNull(at path: HL7Path) -> Bool {
-        guard let (range, _) = locate(path), range.count == 2 else { return false }
-        return storage[range.lowerBound] == UInt8(ascii: "\"") && storage[range.lowerBound + 1] == UInt8(ascii: "\"")
+        locate(path).map { !$0.range.isEmpty && isEmptyOrNull($0) } ?? false
     }
 
     /// The number of repetitions of the field at `path` (0 when absent or empty).

@@ -41,4 +41,34 @@ import Testing
         #expect(path == HL7Path(segment: "OBX", occurrence: 2, field: 5, component: 1))
         #expect(path.description == "OBX[2]-5.1")
     }
+
+    @Test func presentValuesLeaveOutEmptyAndNull() {
+        let message = try! HL7Message(["MSH|^~\\&|LAB|HRS|||20240101||ORU^R01|C1|P|2.5",
+                                       "OBX|1|\"\"||\\X22\\\\X22\\|a^^\"\"|\\H\\|x~~y"].joined(separator: "\r"))
+        func present(_ field: Int, _ component: Int? = nil, repetition: Int = 1, formatting: FormattingEscapes = .keep) -> String? {
+            message.presentValue(inSegment: 1, field: field, repetition: repetition, component: component, formatting: formatting)
+        }
+        #expect(message.value(inSegment: 1, field: 2) == "\"\"")
+        #expect(present(2) == nil)                          // HL7's null
+        #expect(present(3) == nil)                          // empty
+        #expect(present(4) == nil)                          // escapes that spell the null
+        #expect(present(5) == "a^^\"\"")                     // a composite is its encoding
+        #expect(present(5, 2) == nil)
+        #expect(present(5, 3) == nil)
+        #expect(present(6) == "\\H\\")
+        #expect(present(6, formatting: .render) == nil)     // rendered to nothing
+        #expect(present(7, repetition: 2) == nil)
+        #expect(present(7, repetition: 3) == "y")
+        #expect(present(9) == nil)                          // absent
+    }
+
+    @Test func presentUTF8IsTheMessagesBytesWhenTheyAreTheText() {
+        let message = try! HL7Message(["MSH|^~\\&|LAB|HRS|||20240101||ORU^R01|C1|P|2.5",
+                                       "OBX|1|plain|a\\T\\b|\"\""].joined(separator: "\r"))
+        guard case .bytes(let range) = message.presentUTF8(inSegment: 1, field: 2) else { Issue.record("not in place"); return }
+        #expect(String(decoding: message.storage[range], as: UTF8.self) == "plain")
+        guard case .text(let text) = message.presentUTF8(inSegment: 1, field: 3) else { Issue.record("not decoded"); return }
+        #expect(text == "a&b")
+        #expect(message.presentUTF8(inSegment: 1, field: 4) == nil)
+    }
 }

@@ -77,6 +77,39 @@ import Testing
         #expect(report.patient.name?.family == "doe")
     }
 
+    @Test func testsAndLookupsCompareValuesAsStringsDo() throws {
+        // Read on the message's bytes, but equal as Strings are: escapes decoded, Unicode
+        // canonical equivalence honoured, nulls absent.
+        let message = try HL7Message([
+            "MSH|^~\\&|LIS|LAB9|||20240105101500||ORU^R01|C1|P|2.5",
+            "PID|1||L1||Caf\u{E9}^x||19800101|\\X4D\\",
+            "OBR|1||F1|A^^LN",
+            "OBX|1|nm|a1^^LN||1.5|mg|||||Cafe\u{301}",
+            "OBX|2|Nm|a2^^LN||2|mg|||||\"\"",
+        ].joined(separator: "\r"))
+        let report = try report("""
+            map:
+              patient:
+                sex: { path: PID-8, lookup: { table: gender, otherwise: drop } }
+                matricule: { const: yes, when: { path: PID-5.1, equals: "Cafe\u{301}" } }
+                dsp_id: { const: yes, when: { path: PID-5.2, in: [X, x] } }
+              batteries:
+                each: OBR
+                observations:
+                  each: OBX
+                  when: { path: OBX-11, not_in: ["Caf\u{E9}"] }
+                  code: { code: OBX-3.1 }
+                  value: { type: OBX-2, value: OBX-5, unit: OBX-6 }
+                  status: { path: OBX-11, default: none }
+            """, message)
+        #expect(report.patient.sex == "M")
+        #expect(report.patient.matricule == "yes")
+        #expect(report.patient.dspID == "yes")
+        #expect(report.batteries[0].observations.map { $0.code?.code } == ["a2"])
+        #expect(report.batteries[0].observations[0].value == .quantity(value: "2", unit: "mg", comparator: nil))
+        #expect(report.batteries[0].observations[0].status == "none")
+    }
+
     @Test func requiredValuesFailNamingMappingRuleAndPathButNotValues() throws {
         let plan = try TestFiles.plan("mapping: m1\nfrom: hl7v2\nto: lab-report\nmap:\n  batteries:\n    each: OBR\n    observations:\n      each: OBX\n      comment: { path: OBX-15, required: true }\n")
         do {

@@ -51,6 +51,32 @@ import Testing
         #expect(ValueParsing.referenceRange("\u{A0}1-2") == .init(low: "1", high: "2"))
     }
 
+    @Test func bytesReadAsTheirTextReads() {
+        for text in ["3.9-5.8", " -5--1 ", "<=5", " negative ", "\u{A0}1-2", "1-2\u{301}", "é"] {
+            var copy = text
+            #expect(copy.withUTF8 { ValueParsing.referenceRange(bytes: $0) } == ValueParsing.referenceRange(text), "\(text.debugDescription)")
+        }
+        for text in ["5.4", " <0.5 ", ">= 60", "positive", "\u{A0}8", "8\u{301}", " "] {
+            var copy = text
+            let trimmed = ValueParsing.trimmed(text)
+            #expect(copy.withUTF8 { ValueParsing.numeric(bytes: $0, unit: "g") } == ValueParsing.quantity(trimmed, unit: "g") ?? .text(trimmed),
+                    "\(text.debugDescription)")
+        }
+    }
+
+    @Test func textKeyedFindsKeysAsStringEqualityDoes() {
+        func find(_ keyed: TextKeyed<Int>, _ text: String) -> Int? {
+            var copy = text
+            return copy.withUTF8 { keyed[utf8: $0] }
+        }
+        let ascii = TextKeyed(["LN": 1, "L": 2, "LNC": 3, "": 4, "SCT": 5])
+        #expect(find(ascii, "LN") == 1 && find(ascii, "L") == 2 && find(ascii, "LNC") == 3 && find(ascii, "SCT") == 5)
+        #expect(find(ascii, "") == 4 && find(ascii, "ln") == nil && find(ascii, "LNX") == nil && find(ascii, "A") == nil)
+        #expect(find(TextKeyed(["K": 1]), "\u{212A}") == 1)  // the Kelvin sign is canonically K
+        let accented = TextKeyed(["\u{E9}": 1])
+        #expect(find(accented, "e\u{301}") == 1 && find(accented, "e") == nil)
+    }
+
     @Test func oidsAreASCIIDigitsAndDots() {
         #expect(isOID("1.3.182.4.4") && isOID("2"))
         #expect(!isOID("") && !isOID(".1") && !isOID("HRS") && !isOID("1.2a") && !isOID("١.2") && !isOID("1\u{301}"))

@@ -161,13 +161,17 @@ struct Compiler {
     /// `authority: OID`, `authority: [OID, …]` (any of) or `authority: { not: [OID, …] }`.
     func authorityFilter(_ node: Node, _ key: String) throws(MappingLoadError) -> AuthorityFilter {
         switch node {
-        case .scalar: return .anyOf([try text(node, key)])
-        case .sequence: return .anyOf(Set(try list(node, key).map { node throws(MappingLoadError) in try text(node, key) }))
+        case .scalar: return .anyOf(TextKeyed([try text(node, key): ()]))
+        case .sequence: return .anyOf(try texts(try list(node, key), key))
         default:
             let entry = try entries(node, key: key, known: ["not"])[0]
-            let values: [Node] = entry.node.sequence.map(Array.init) ?? [entry.node]
-            return .noneOf(Set(try values.map { node throws(MappingLoadError) in try text(node, "\(key).not") }))
+            return .noneOf(try texts(entry.node.sequence.map(Array.init) ?? [entry.node], "\(key).not"))
         }
+    }
+
+    /// The texts of `nodes`, as a set to test values against.
+    func texts(_ nodes: [Node], _ key: String) throws(MappingLoadError) -> TextKeyed<Void> {
+        TextKeyed(Dictionary(try nodes.map { node throws(MappingLoadError) in (try text(node, key), ()) }) { _, _ in })
     }
 
     /// `transform: [trim, upper, { before: "^" }, { truncate: 10 }]`.
@@ -254,15 +258,14 @@ struct Compiler {
         let rest = Node.Mapping(mapping.filter { $0.key.string != test.key }.map { ($0.key, $0.value) }, .implicit, .any, node.mark)
         let expression = try expression(.mapping(rest), key)
         let testKey = "\(key).\(test.key)"
-        func values() throws(MappingLoadError) -> Set<String> {
-            Set(try list(test.node, testKey).map { item throws(MappingLoadError) in try text(item, testKey) })
-        }
+        func values() throws(MappingLoadError) -> TextKeyed<Void> { try texts(try list(test.node, testKey), testKey) }
+        func value() throws(MappingLoadError) -> TextKeyed<Void> { try texts([test.node], testKey) }
         switch test.key {
         case "present":
             guard let flag = test.node.bool else { throw error(test.node, testKey, "present wants true or false") }
             return .test(expression, .present(flag))
-        case "equals": return .test(expression, .equals(try text(test.node, testKey)))
-        case "not_equals": return .test(expression, .notEquals(try text(test.node, testKey)))
+        case "equals": return .test(expression, .oneOf(try value()))
+        case "not_equals": return .test(expression, .noneOf(try value()))
         case "in": return .test(expression, .oneOf(try values()))
         case "not_in": return .test(expression, .noneOf(try values()))
         default: return .test(expression, .startsWith(try text(test.node, testKey)))

@@ -52,6 +52,11 @@ struct Cursor {
         }
     }
 
+    /// The number of groups of `segment` in the innermost group, as `forEachGroup` iterates them.
+    func groupCount(of segment: String) -> Int {
+        message.count(of: segment, in: scopes[scopes.count - 1].range)
+    }
+
     /// The index of the segment `path` names: its first of the kind in the innermost enclosing
     /// group that has one; nil when none has.
     func segment(of path: HL7Path) -> Int? {
@@ -65,8 +70,17 @@ struct Cursor {
     /// The unescaped value at `path`; nil when absent, empty or HL7's explicit null `""`.
     func value(_ path: HL7Path, formatting: FormattingEscapes = .keep) -> String? {
         guard let segment = segment(of: path) else { return nil }
-        return present(message.value(inSegment: segment, field: path.field, repetition: path.repetition, component: path.component,
-                                     subcomponent: path.subcomponent, formatting: formatting))
+        return message.presentValue(inSegment: segment, field: path.field, repetition: path.repetition, component: path.component,
+                                    subcomponent: path.subcomponent, formatting: formatting)
+    }
+
+    /// Runs `body` on the UTF-8 of `value(path)` (nil when it is nil), in place in the message
+    /// when it can be: for tests and lookups, which need no String.
+    func withValue<Result>(_ path: HL7Path, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        // No closure here captures `self`: that copied the cursor, a retain of each of its arrays.
+        guard let segment = segment(of: path) else { return body(nil) }
+        return message.presentUTF8(inSegment: segment, field: path.field, repetition: path.repetition, component: path.component,
+                                   subcomponent: path.subcomponent).withUTF8(in: message.storage, body)
     }
 
     /// Every repetition of the field (or component) at `path` that has a value, formatting
@@ -74,8 +88,8 @@ struct Cursor {
     func texts(_ path: HL7Path) -> [String] {
         guard let segment = segment(of: path) else { return [] }
         return (0..<message.repetitionCount(inSegment: segment, field: path.field)).compactMap { index in
-            present(message.value(inSegment: segment, field: path.field, repetition: index + 1, component: path.component,
-                                  subcomponent: path.subcomponent, formatting: .render))
+            message.presentValue(inSegment: segment, field: path.field, repetition: index + 1, component: path.component,
+                                 subcomponent: path.subcomponent, formatting: .render)
         }
     }
 
@@ -90,14 +104,17 @@ struct Cursor {
         guard let segment = segment(of: field) else { return [] }
         var found: [(String, String?)] = []
         for repetition in stride(from: 1, through: message.repetitionCount(inSegment: segment, field: field.field), by: 1) {
-            func component(_ component: Int, _ subcomponent: Int? = nil) -> String? {
-                present(message.value(inSegment: segment, field: field.field, repetition: repetition, component: component,
-                                      subcomponent: subcomponent))
-            }
-            guard let id = component(1) else { continue }
-            let namespace = component(4, 1), universal = component(4, 2)
-            guard filter.accepts(namespace, universal) else { continue }
-            found.append((id, universal ?? namespace.flatMap { isOID($0) ? $0 : nil }))
+            // The authorities are tested on their bytes: only an identifier taken is made text.
+            guard let id = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 1) else { continue }
+            let namespace = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 4, subcomponent: 1)
+            let universal = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 4, subcomponent: 2)
+            let storage = message.storage
+            guard filter.accepts({ authorities in
+                namespace.withUTF8(in: storage) { $0.map { authorities[utf8: $0] != nil } == true }
+                    || universal.withUTF8(in: storage) { $0.map { authorities[utf8: $0] != nil } == true }
+            }) else { continue }
+            found.append((id.text(in: storage),
+                          universal?.text(in: storage) ?? namespace.map { $0.text(in: storage) }.flatMap { isOID($0) ? $0 : nil }))
         }
         return found
     }
@@ -114,22 +131,38 @@ struct Cursor {
 /// Which assigning authorities an identifier rule takes.
 enum AuthorityFilter: Sendable {
     case any
-    case anyOf(Set<String>)
-    case noneOf(Set<String>)
+    case anyOf(TextKeyed<Void>)
+    case noneOf(TextKeyed<Void>)
 
-    /// Whether an identifier with these authorities (either may be absent) is taken.
-    func accepts(_ namespace: String?, _ universal: String?) -> Bool {
+    /// Whether an identifier is taken, given whether one of its authorities is among a set.
+    func accepts(_ listed: (TextKeyed<Void>) -> Bool) -> Bool {
         switch self {
         case .any: true
-        case .anyOf(let wanted): namespace.map(wanted.contains) == true || universal.map(wanted.contains) == true
-        case .noneOf(let excluded): !(namespace.map(excluded.contains) == true || universal.map(excluded.contains) == true)
+        case .anyOf(let wanted): listed(wanted)
+        case .noneOf(let excluded): !listed(excluded)
         }
     }
 }
 
-func present(_ value: String?) -> String? {
-    guard let value, !value.isEmpty, value != "\"\"" else { return nil }
-    return value
+extension PresentUTF8? {
+    /// Runs `body` on the value's UTF-8 (nil when there is none); `storage` is its message's.
+    func withUTF8<Result>(in storage: [UInt8], _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        switch self {
+        case nil: body(nil)
+        case .bytes(let range): storage.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        case .text(var text): text.withUTF8 { body($0) }
+        }
+    }
+}
+
+extension PresentUTF8 {
+    /// The value's text; `storage` is its message's.
+    func text(in storage: [UInt8]) -> String {
+        switch self {
+        case .bytes(let range): storage.withUnsafeBufferPointer { String(decoding: $0[range], as: UTF8.self) }
+        case .text(let text): text
+        }
+    }
 }
 
 func isOID(_ text: String) -> Bool {

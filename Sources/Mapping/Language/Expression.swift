@@ -46,11 +46,13 @@ indirect enum Expression: Sendable {
             }
             return values.isEmpty ? nil : values.joined(separator: separator)
         case .uuid(let parts, let salt):
-            // The name assembled as bytes: String concatenation was a quarter of an id's cost.
+            // The name assembled as bytes (from the message's own, for paths): String concatenation
+            // was a quarter of an id's cost.
             var name = Array(salt.utf8)
+            name.reserveCapacity(name.count + 64)
             for part in parts {
                 name.append(0x1F)
-                if let value = try part.evaluate(cursor) { name.append(contentsOf: value.utf8) }
+                try part.withUTF8(cursor) { value in if let value { name.append(contentsOf: value) } }
             }
             return NameBasedUUID.string(NameBasedUUID.make(name: name))
         case .identifier(let field, let filter):
@@ -64,19 +66,45 @@ indirect enum Expression: Sendable {
             }
             return lines.isEmpty ? nil : lines.joined(separator: separator)
         case .transform(let inner, let functions):
-            return try inner.evaluate(cursor).flatMap { value in present(functions.reduce(value) { $1.apply($0) }) }
+            return try inner.evaluate(cursor).flatMap { value in HL7Message.present(functions.reduce(value) { $1.apply($0) }) }
         case .lookup(let inner, let table, let otherwise):
-            guard let value = try inner.evaluate(cursor) else { return nil }
-            if let display = table.displays[value] { return present(display) }
-            switch otherwise {
-            case .keep: return value
-            case .drop: return nil
-            case .error: throw EvaluationFailure(message: "the value is not in table \(table.name)", path: inner.firstPath)
+            // Looked up by the value's bytes: only a miss that keeps the value makes a String of it.
+            let displays = table.displays
+            var missed = false
+            let found: String?? = try inner.withUTF8(cursor) { value in
+                value.map { value in
+                    if let display = displays[utf8: value] { return HL7Message.present(display) }
+                    missed = true
+                    return otherwise == .keep ? String(decoding: value, as: UTF8.self) : nil
+                }
             }
+            guard let found else { return nil }
+            if missed, otherwise == .error {
+                throw EvaluationFailure(message: "the value is not in table \(table.name)", path: inner.firstPath)
+            }
+            return found
         case .fallback(let inner, let value):
             return try inner.evaluate(cursor) ?? value
         case .guarded(let inner, let condition):
             return try condition.holds(cursor) ? inner.evaluate(cursor) : nil
+        }
+    }
+
+    /// Runs `body` on the UTF-8 of the value (nil when there is none): a path's is read in place in
+    /// the message, so that testing or looking up a value makes no String.
+    func withUTF8<Result>(_ cursor: Cursor, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) throws(EvaluationFailure) -> Result {
+        switch self {
+        case .path(let path):
+            return cursor.withValue(path, body)
+        case .first(let choices):
+            // Paths among the choices are read in place too (`first: [OBX-14, OBR-7]`, a date).
+            for choice in choices {
+                if let result = try choice.withUTF8(cursor, { value in value.map(body) }) { return result }
+            }
+            return body(nil)
+        default:
+            guard var value = try evaluate(cursor) else { return body(nil) }
+            return value.withUTF8 { body($0) }
         }
     }
 
@@ -108,11 +136,60 @@ enum LookupMiss: String, Sendable, CaseIterable {
 struct CodeTable: Sendable {
     let name: String
     /// Code → display, for lookups: the code system's subscript copies a whole concept per lookup.
-    let displays: [String: String]
+    let displays: TextKeyed<String>
 
     init(name: String, system: CodeSystem) {
         self.name = name
-        displays = Dictionary(uniqueKeysWithValues: system.concepts.map { ($0.code, $0.display) })  // codes are unique in a system
+        displays = TextKeyed(Dictionary(uniqueKeysWithValues: system.concepts.map { ($0.code, $0.display) }))  // codes are unique in a system
+    }
+}
+
+/// Values keyed by text, found from a value's UTF-8 without making a String of it (hashing one
+/// cost more than reading it from the message): by binary search on the keys' bytes when the keys
+/// and the value are ASCII, where byte equality is String equality; by String otherwise, for
+/// Unicode canonical equivalence. A class, so that a test or lookup closure capturing one retains
+/// it once rather than each of its collections.
+final class TextKeyed<Value: Sendable>: Sendable {
+    let dictionary: [String: Value]
+    /// The keys' bytes in order, one after another, when all are ASCII (else empty); key `i` ends
+    /// at `keyEnds[i]` and maps to `values[i]`. One buffer, so that a search retains nothing.
+    private let keyBytes: [UInt8]
+    private let keyEnds: [Int]
+    private let values: [Value]
+
+    init(_ dictionary: [String: Value]) {
+        self.dictionary = dictionary
+        let sorted = dictionary.keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+            ? dictionary.map { (key: Array($0.key.utf8), value: $0.value) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            : []
+        keyBytes = sorted.flatMap(\.key)
+        keyEnds = sorted.reduce(into: []) { ends, entry in ends.append((ends.last ?? 0) + entry.key.count) }
+        values = sorted.map(\.value)
+    }
+
+    subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        // Fewer ends than keys: some key is not ASCII.
+        guard keyEnds.count == dictionary.count else { return dictionary[String(decoding: bytes, as: UTF8.self)] }
+        let found: Int? = keyBytes.withUnsafeBufferPointer { keys in
+            keyEnds.withUnsafeBufferPointer { ends in
+                var low = 0, high = ends.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let start = middle == 0 ? 0 : ends[middle - 1]
+                    let key = UnsafeBufferPointer(rebasing: keys[start..<ends[middle]])
+                    let common = min(key.count, bytes.count)
+                    var index = 0
+                    while index < common, key[index] == bytes[index] { index += 1 }
+                    let order = index < common ? Int(key[index]) - Int(bytes[index]) : key.count - bytes.count
+                    if order == 0 { return middle }
+                    if order < 0 { low = middle + 1 } else { high = middle }
+                }
+                return nil
+            }
+        }
+        if let found { return values[found] }
+        // Not among the ASCII keys; a value that is not ASCII may still equal one as a String.
+        return bytes.allSatisfy({ $0 < 0x80 }) ? nil : dictionary[String(decoding: bytes, as: UTF8.self)]
     }
 }
 
@@ -150,10 +227,9 @@ indirect enum Condition: Sendable {
 
     enum Test: Sendable {
         case present(Bool)
-        case equals(String)
-        case notEquals(String)
-        case oneOf(Set<String>)
-        case noneOf(Set<String>)
+        /// `in` and `equals` (one text); `not_in` and `not_equals`.
+        case oneOf(TextKeyed<Void>)
+        case noneOf(TextKeyed<Void>)
         case startsWith(String)
 
         static let names = ["present", "equals", "not_equals", "in", "not_in", "starts_with"]
@@ -162,14 +238,11 @@ indirect enum Condition: Sendable {
     func holds(_ cursor: Cursor) throws(EvaluationFailure) -> Bool {
         switch self {
         case .test(let expression, let test):
-            let value = try expression.evaluate(cursor)
             switch test {
-            case .present(let wanted): return (value != nil) == wanted
-            case .equals(let text): return value == text
-            case .notEquals(let text): return value != text
-            case .oneOf(let set): return value.map(set.contains) ?? false
-            case .noneOf(let set): return !(value.map(set.contains) ?? false)
-            case .startsWith(let text): return value?.hasPrefix(text) ?? false
+            case .present(let wanted): return try expression.withUTF8(cursor) { $0 != nil } == wanted
+            case .oneOf(let texts): return try expression.withUTF8(cursor) { value in value.map { texts[utf8: $0] != nil } ?? false }
+            case .noneOf(let texts): return try !expression.withUTF8(cursor) { value in value.map { texts[utf8: $0] != nil } ?? false }
+            case .startsWith(let text): return try expression.evaluate(cursor)?.hasPrefix(text) ?? false
             }
         case .all(let conditions):
             for condition in conditions where !(try condition.holds(cursor)) { return false }

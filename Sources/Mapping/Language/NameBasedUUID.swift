@@ -12,7 +12,10 @@ enum NameBasedUUID {
 
     /// The id of a name given as UTF-8 bytes, for callers that assemble it without a String.
     static func make(namespace: UUID = passerelle, name: some Sequence<UInt8>) -> UUID {
-        var bytes = withUnsafeBytes(of: namespace.uuid) { Array($0) }
+        // Sized for SHA-1's padding too, so that the digest pads this buffer rather than a copy.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 + name.underestimatedCount + 72)
+        withUnsafeBytes(of: namespace.uuid) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: name)
         var digest = sha1(bytes)
         digest[6] = digest[6] & 0x0F | 0x50
@@ -43,13 +46,13 @@ enum NameBasedUUID {
     }
 
     /// SHA-1 (FIPS 180-4). Used only to derive ids, as RFC 9562 prescribes for v5, not for security.
-    static func sha1(_ message: [UInt8]) -> [UInt8] {
+    static func sha1(_ message: consuming [UInt8]) -> [UInt8] {
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0)
-        var data = message
-        data.reserveCapacity(message.count + 72)
+        let bitLength = UInt64(message.count) * 8
+        var data = message  // padded in place when the caller left room (`make` does)
+        data.reserveCapacity(data.count + 72)
         data.append(0x80)
         while data.count % 64 != 56 { data.append(0) }
-        let bitLength = UInt64(message.count) * 8
         for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         // The message schedule on the stack: a heap array per digest was most of its cost.
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
@@ -76,11 +79,7 @@ enum NameBasedUUID {
                 h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
             }
         }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(20)
-        for word in [h.0, h.1, h.2, h.3, h.4] {
-            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
-        }
-        return digest
+        // The words big-endian, straight from the tuple (laid out in order) into the digest.
+        return withUnsafeBytes(of: (h.0.bigEndian, h.1.bigEndian, h.2.bigEndian, h.3.bigEndian, h.4.bigEndian)) { Array($0) }
     }
 }

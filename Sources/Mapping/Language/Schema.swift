@@ -73,6 +73,13 @@ struct ObjectPlan<Root>: Sendable {
         }
     }
 
+    /// The number of `each` segment groups `forEachItem` will visit before testing `when`; nil
+    /// without `each: SEGMENT`.
+    func groupCount(_ cursor: Cursor) -> Int? {
+        guard case .segment(let segment) = each else { return nil }
+        return cursor.groupCount(of: segment)
+    }
+
     func run(_ value: inout Root, _ cursor: inout Cursor) throws(MappingRunError) {
         for rule in rules { try rule(&value, &cursor) }
     }
@@ -126,6 +133,9 @@ extension Field {
         return Field { compiler, node, rule throws(MappingLoadError) in
             let plan = try schema.compile(node, rule: rule, compiler: compiler, iterable: true)
             return { root, cursor throws(MappingRunError) in
+                // Room for every group's item at once: appending them one by one regrew the list,
+                // moving the items made so far each time.
+                if let count = plan.groupCount(cursor) { property.modify(&root) { $0.reserveCapacity($0.count + count) } }
                 try plan.forEachItem(&cursor) { cursor throws(MappingRunError) in
                     // Built in place at the end of the list (no copy of the finished item), and
                     // dropped when no rule stored anything.
@@ -143,6 +153,31 @@ extension Field {
     /// A value converted from text: nil from `convert` is a finding (an error if `required`).
     static func value<T>(_ what: String, _ convert: @escaping @Sendable (String) -> T?,
                          _ store: @escaping @Sendable (inout Root, T) -> Void) -> Field {
+        value(what, reading: { expression, cursor throws(EvaluationFailure) in try expression.evaluate(cursor).map(convert) }, store)
+    }
+
+    /// `value` stored into an optional property.
+    static func value<T>(_ what: String, _ convert: @escaping @Sendable (String) -> T?,
+                         into keyPath: WritableKeyPath<Root, T?> & Sendable) -> Field {
+        let property = StoredProperty(keyPath)
+        return value(what, convert) { root, value in property.modify(&root) { $0 = value } }
+    }
+
+    /// `value` stored into an optional property, converted from the text's UTF-8: a path's value
+    /// is read in place in the message, without a String.
+    static func value<T>(_ what: String, utf8 convert: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> T?,
+                         into keyPath: WritableKeyPath<Root, T?> & Sendable) -> Field {
+        let property = StoredProperty(keyPath)
+        return value(what, reading: { expression, cursor throws(EvaluationFailure) in try expression.withUTF8(cursor) { $0.map(convert) } }) {
+            root, value in property.modify(&root) { $0 = value }
+        }
+    }
+
+    /// A rule that stores what `read` makes of its expression's value: nil when there is no value,
+    /// `.some(nil)` when the value is not `what`.
+    private static func value<T>(_ what: String,
+                                 reading read: @escaping @Sendable (Expression, Cursor) throws(EvaluationFailure) -> T??,
+                                 _ store: @escaping @Sendable (inout Root, T) -> Void) -> Field {
         Field { compiler, node, rule throws(MappingLoadError) in
             var required = false
             var valueNode = node
@@ -155,13 +190,13 @@ extension Field {
             let expression = try compiler.expression(valueNode, rule)
             let isRequired = required
             return { root, cursor throws(MappingRunError) in
-                let text: String?
-                do throws(EvaluationFailure) { text = try expression.evaluate(cursor) } catch { throw cursor.failure(rule, at: error.path, error.message) }
-                guard let text else {
+                let converted: T??
+                do throws(EvaluationFailure) { converted = try read(expression, cursor) } catch { throw cursor.failure(rule, at: error.path, error.message) }
+                guard let converted else {
                     if isRequired { throw cursor.failure(rule, at: expression.firstPath, "a required value is missing") }
                     return
                 }
-                guard let value = convert(text) else {
+                guard let value = converted else {
                     let problem = cursor.failure(rule, at: expression.firstPath, "the value is not \(what)")
                     if isRequired { throw problem }
                     cursor.findings.append(problem.finding)
@@ -171,13 +206,6 @@ extension Field {
                 cursor.assignments += 1
             }
         }
-    }
-
-    /// `value` stored into an optional property.
-    static func value<T>(_ what: String, _ convert: @escaping @Sendable (String) -> T?,
-                         into keyPath: WritableKeyPath<Root, T?> & Sendable) -> Field {
-        let property = StoredProperty(keyPath)
-        return value(what, convert) { root, value in property.modify(&root) { $0 = value } }
     }
 
     static func text(_ keyPath: WritableKeyPath<Root, String?> & Sendable) -> Field {
@@ -198,7 +226,7 @@ extension Field {
     }
 
     static func dateTime(_ keyPath: WritableKeyPath<Root, Canonical.DateTime?> & Sendable) -> Field {
-        value("an HL7 date/time", { Canonical.DateTime(hl7: $0) }, into: keyPath)
+        value("an HL7 date/time", utf8: { Canonical.DateTime(hl7: $0, zone: Canonical.DateTime.defaultZone) }, into: keyPath)
     }
 
     static func integer(_ keyPath: WritableKeyPath<Root, Int?> & Sendable) -> Field {
@@ -217,6 +245,6 @@ extension Field {
     }
 
     static func referenceRange(_ keyPath: WritableKeyPath<Root, Canonical.ReferenceRange?> & Sendable) -> Field {
-        value("a reference range", { ValueParsing.referenceRange($0) }, into: keyPath)
+        value("a reference range", utf8: { ValueParsing.referenceRange(bytes: $0) }, into: keyPath)
     }
 }

@@ -59,7 +59,8 @@ extension Field {
                 do throws(EvaluationFailure) {
                     if let when, !(try when.holds(cursor)) { return }
                     let reader = HL7ValueReader(field: field, segment: cursor.segment(of: field), systems: systems)
-                    guard let value = reader.read(type: try type?.evaluate(cursor), unit: try unit?.evaluate(cursor), in: cursor) else { return }
+                    let kind = try type?.withUTF8(cursor) { HL7ValueReader.Kind(type: $0) } ?? .text
+                    guard let value = reader.read(kind, unit: try unit?.evaluate(cursor), in: cursor) else { return }
                     property.modify(&root) { $0 = value }
                     cursor.assignments += 1
                 } catch {
@@ -78,27 +79,63 @@ struct HL7ValueReader {
     let segment: Int?
     let systems: CodeTable?
 
-    func read(type: String?, unit: String?, in cursor: Cursor) -> Canonical.ObservationValue? {
-        func component(_ number: Int) -> String? {
-            segment.flatMap { present(cursor.message.value(inSegment: $0, field: field.field, component: number)) }
+    /// How a value of an HL7 data type (OBX-2) is read.
+    enum Kind {
+        case numeric, structuredNumeric, coded, dateTime
+        /// Text types (ST, TX, FT…), any other type, and no type.
+        case text
+
+        private static let names: [(StaticString, Kind)] = [
+            ("NM", .numeric), ("SN", .structuredNumeric), ("CE", .coded), ("CWE", .coded), ("CNE", .coded), ("CF", .coded),
+            ("CD", .coded), ("DT", .dateTime), ("TS", .dateTime), ("DTM", .dateTime),
+        ]
+
+        /// The kind of a type given as UTF-8, in any case.
+        init(type: UnsafeBufferPointer<UInt8>?) {
+            guard let type else { self = .text; return }
+            if type.allSatisfy({ $0 < 0x80 }) {
+                self = Self.named(type)
+            } else {
+                // Unicode case mapping can turn other characters into ASCII letters (ſ into S).
+                var upper = String(decoding: type, as: UTF8.self).uppercased()
+                self = upper.withUTF8(Self.named)
+            }
         }
-        switch type?.uppercased() ?? "ST" {
-        case "NM":
-            guard let text = component(1).map({ ValueParsing.trimmed($0) }) else { return nil }
-            return ValueParsing.quantity(text, unit: unit) ?? .text(text)
-        case "SN":
+
+        /// The kind a type name matches, ignoring the case of ASCII letters.
+        private static func named(_ type: UnsafeBufferPointer<UInt8>) -> Kind {
+            names.first { name, _ in
+                name.utf8CodeUnitCount == type.count
+                    && zip(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), type).allSatisfy { letter, byte in
+                        letter == (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 0x20 : byte)
+                    }
+            }?.1 ?? .text
+        }
+    }
+
+    func read(_ kind: Kind, unit: String?, in cursor: Cursor) -> Canonical.ObservationValue? {
+        func component(_ number: Int) -> String? {
+            guard let segment else { return nil }
+            return cursor.message.presentValue(inSegment: segment, field: field.field, component: number)
+        }
+        switch kind {
+        case .numeric:
+            guard let segment else { return nil }
+            return cursor.message.presentUTF8(inSegment: segment, field: field.field, component: 1)
+                .withUTF8(in: cursor.message.storage) { $0.map { ValueParsing.numeric(bytes: $0, unit: unit) } }
+        case .structuredNumeric:
             return ValueParsing.structuredNumeric(comparator: component(1), first: component(2), separator: component(3),
                                                   second: component(4), unit: unit)
-        case "CE", "CWE", "CNE", "CF", "CD":
+        case .coded:
             guard component(1) != nil || component(2) != nil else { return nil }
             let name = component(3)
-            return .coded(Canonical.Coding(code: component(1), system: name.flatMap { systems?.displays[$0] },
+            return .coded(Canonical.Coding(code: component(1), system: name.flatMap { systems?.displays.dictionary[$0] },
                                            systemName: name, display: component(2)))
-        case "DT", "TS", "DTM":
+        case .dateTime:
             guard let text = component(1) else { return nil }
             return Canonical.DateTime(hl7: text).map(Canonical.ObservationValue.dateTime) ?? .text(text)
-        default:
-            // Text types (ST, TX, FT…) and any other: every repetition, formatting rendered, one per line.
+        case .text:
+            // Every repetition, formatting rendered, one per line.
             let lines = cursor.texts(field)
             return lines.isEmpty ? nil : .text(lines.joined(separator: "\n"))
         }

@@ -100,15 +100,27 @@ enum ValueParsing {
 
     /// `5.4`, `<0.5`, `>= 60`.
     static func quantity(_ text: String, unit: String?) -> Canonical.ObservationValue? {
-        withUTF8(text) { bytes in
-            // A comparator's remainder is never a decimal when the shorter comparator also
-            // matches (`<=5` read as `<` leaves `=5`), so the longest match decides.
-            if let (comparator, length) = comparator(bytes) {
-                return decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...]))
-                    .map { .quantity(value: $0, unit: unit, comparator: comparator) }
-            }
-            return decimal(bytes: bytes).map { .quantity(value: $0, unit: unit, comparator: nil) }
+        withUTF8(text) { quantity(bytes: $0, unit: unit) }
+    }
+
+    /// `quantity` of UTF-8 bytes.
+    static func quantity(bytes: UnsafeBufferPointer<UInt8>, unit: String?) -> Canonical.ObservationValue? {
+        // A comparator's remainder is never a decimal when the shorter comparator also matches
+        // (`<=5` read as `<` leaves `=5`), so the longest match decides.
+        if let (comparator, length) = comparator(bytes) {
+            return decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...])).map { .quantity(value: $0, unit: unit, comparator: comparator) }
         }
+        return decimal(bytes: bytes).map { .quantity(value: $0, unit: unit, comparator: nil) }
+    }
+
+    /// An HL7 NM value: a quantity, else its text, trimmed. Read from its UTF-8 bytes, in place
+    /// when their ends are ASCII (nearly always).
+    static func numeric(bytes: UnsafeBufferPointer<UInt8>, unit: String?) -> Canonical.ObservationValue {
+        guard let value = trimmedASCII(bytes) else {
+            let text = trimmed(String(decoding: bytes, as: UTF8.self))
+            return quantity(text, unit: unit) ?? .text(text)
+        }
+        return quantity(bytes: value, unit: unit) ?? .text(String(decoding: value, as: UTF8.self))
     }
 
     /// HL7 SN: comparator ^ number ^ separator ^ number (`^10^-^20` a range, `<^5` a bound,
@@ -130,19 +142,26 @@ enum ValueParsing {
 
     /// OBX-7: `3.9-5.8`, `<5`, `>60`, else kept as text.
     static func referenceRange(_ text: String) -> Canonical.ReferenceRange {
-        let trimmed = trimmed(text)
-        return withUTF8(trimmed) { bytes in
-            if let (comparator, length) = comparator(bytes),
-               let bound = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...])) {
-                return comparator.hasPrefix("<") ? .init(high: bound) : .init(low: bound)
-            }
-            // The separating dash is the first one after the first character, so a negative low bound stays intact.
-            if let dash = bytes.dropFirst().firstIndex(of: UInt8(ascii: "-")),
-               let low = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[..<dash])),
-               let high = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[(dash + 1)...])) {
-                return .init(low: low, high: high)
-            }
-            return .init(text: trimmed)
+        withUTF8(trimmed(text)) { referenceRange(trimmed: $0) }
+    }
+
+    /// `referenceRange` of UTF-8 bytes, trimmed in place when their ends are ASCII (nearly always).
+    static func referenceRange(bytes: UnsafeBufferPointer<UInt8>) -> Canonical.ReferenceRange {
+        guard let value = trimmedASCII(bytes) else { return referenceRange(String(decoding: bytes, as: UTF8.self)) }
+        return referenceRange(trimmed: value)
+    }
+
+    private static func referenceRange(trimmed bytes: UnsafeBufferPointer<UInt8>) -> Canonical.ReferenceRange {
+        if let (comparator, length) = comparator(bytes),
+           let bound = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[length...])) {
+            return comparator.hasPrefix("<") ? .init(high: bound) : .init(low: bound)
         }
+        // The separating dash is the first one after the first character, so a negative low bound stays intact.
+        if let dash = bytes.dropFirst().firstIndex(of: UInt8(ascii: "-")),
+           let low = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[..<dash])),
+           let high = decimal(bytes: UnsafeBufferPointer(rebasing: bytes[(dash + 1)...])) {
+            return .init(low: low, high: high)
+        }
+        return .init(text: String(decoding: bytes, as: UTF8.self))
     }
 }
