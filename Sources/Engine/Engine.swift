@@ -178,7 +178,7 @@ public final class Engine: Sendable {
         await withTaskGroup(of: Void.self) { window in
             var inFlight = 0
             for await (message, admission) in lanes.lane(index) {
-                lanes.taken(by: index)
+                lanes.taken()
                 if inFlight == configuration.pipelineDepth {
                     await window.next()
                     inFlight -= 1

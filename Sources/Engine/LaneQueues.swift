@@ -11,17 +11,8 @@ final class LaneQueues: Sendable {
     private let streams: [AsyncStream<Item>]
     private let continuations: [AsyncStream<Item>.Continuation]
     private let limit: Int
-    private let state: Mutex<State>
-
-    private struct State {
-        /// Items queued, in all and per lane.
-        var queued = 0
-        var perLane: [Int]
-        /// Lanes with nothing queued.
-        var idleLanes: Int
-        /// The dispatcher, while it waits for room.
-        var waiter: CheckedContinuation<Void, Never>?
-    }
+    /// Items queued, and the dispatcher when it waits for the count to fall under `limit`.
+    private let state = Mutex<(queued: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
 
     init(lanes: Int, limit: Int) {
         precondition(limit >= 1, "room for at least one message")
@@ -29,12 +20,11 @@ final class LaneQueues: Sendable {
         streams = pairs.map(\.stream)
         continuations = pairs.map(\.continuation)
         self.limit = limit
-        state = Mutex(State(perLane: Array(repeating: 0, count: lanes), idleLanes: lanes))
     }
 
     var count: Int { streams.count }
 
-    /// The messages of lane `index`, in the order sent; call `taken(by:)` for each.
+    /// The messages of lane `index`, in the order sent; call `taken` for each.
     func lane(_ index: Int) -> AsyncStream<Item> { streams[index] }
 
     /// Queues `item` for lane `index`, first waiting while `limit` items are queued. For one
@@ -58,24 +48,15 @@ final class LaneQueues: Sendable {
                 }?.resume()
             }
         }
-        state.withLock { state in
-            state.queued += 1
-            if state.perLane[index] == 0 { state.idleLanes -= 1 }
-            state.perLane[index] += 1
-        }
+        state.withLock { $0.queued += 1 }
         continuations[index].yield(item)
     }
 
-    /// Lane `index` took an item from its queue. The waiting dispatcher is woken once half the
-    /// bound is free, not for each item taken (a thread woken per message cost more than the
-    /// hand-over itself), or at once when a lane has nothing left to do.
-    func taken(by index: Int) {
+    /// A lane took an item from its queue.
+    func taken() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.queued -= 1
-            state.perLane[index] -= 1
-            if state.perLane[index] == 0 { state.idleLanes += 1 }
-            guard state.queued < limit, state.queued <= limit / 2 || state.idleLanes > 0,
-                  let waiter = state.waiter else { return nil }
+            guard state.queued < limit, let waiter = state.waiter else { return nil }
             state.waiter = nil
             return waiter
         }

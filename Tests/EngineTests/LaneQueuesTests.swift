@@ -22,7 +22,7 @@ import Testing
         await queues.send(item(1), toLane: 1)
         var lane1 = queues.lane(1).makeAsyncIterator()
         #expect(await lane1.next()?.message.offset == 1)
-        queues.taken(by: 1)
+        queues.taken()
         await queues.send(item(2), toLane: 0)
         await queues.send(item(3), toLane: 0)  // 3 queued, all on lane 0: the bound
         let sent = Mutex(false)
@@ -34,7 +34,7 @@ import Testing
         #expect(!sent.withLock { $0 }, "the dispatcher waits at the bound")
         var lane0 = queues.lane(0).makeAsyncIterator()
         #expect(await lane0.next()?.message.offset == 0)
-        queues.taken(by: 0)
+        queues.taken()
         await sender.value
         #expect(sent.withLock { $0 })
         #expect(await lane1.next()?.message.offset == 4)
@@ -42,26 +42,6 @@ import Testing
         #expect(await lane0.next()?.message.offset == 2)
         #expect(await lane0.next()?.message.offset == 3)
         #expect(await lane0.next() == nil)
-    }
-
-    @Test func whileEveryLaneHasWorkTheDispatcherWakesAtHalfTheBound() async throws {
-        let queues = LaneQueues(lanes: 2, limit: 4)
-        for offset in 0..<4 { await queues.send(item(Int64(offset)), toLane: offset % 2) }
-        let sent = Mutex(false)
-        let sender = Task {
-            await queues.send(item(4), toLane: 0)
-            sent.withLock { $0 = true }
-        }
-        try await Task.sleep(for: .milliseconds(50))  // the sender waits at the bound
-        var lane0 = queues.lane(0).makeAsyncIterator(), lane1 = queues.lane(1).makeAsyncIterator()
-        #expect(await lane0.next()?.message.offset == 0)
-        queues.taken(by: 0)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(!sent.withLock { $0 }, "3 of 4 queued, and both lanes still have work")
-        #expect(await lane1.next()?.message.offset == 1)
-        queues.taken(by: 1)
-        await sender.value
-        #expect(sent.withLock { $0 })
     }
 
     @Test func cancellingTheDispatcherEndsItsWait() async throws {
