@@ -176,8 +176,7 @@ extension HL7Message {
 
     /// The number of segments named `name`.
     public func count(of name: String) -> Int {
-        let packed = packName(name)
-        return segmentEntries.reduce(0) { $0 + ($1.name == packed ? 1 : 0) }
+        count(of: name, in: 0..<segmentCount)
     }
 
     func decode(_ range: Range<Int>) -> String {
