@@ -21,12 +21,17 @@ public struct EngineConfiguration: Sendable {
     /// How long `shutdown` lets in-flight messages finish; what is still running then is
     /// abandoned uncommitted, to be processed again by whoever next owns the partition.
     public var drainDeadline: Duration
+    /// The engine's own threads, which run the dispatcher and the lanes (lane `i` on thread
+    /// `i % threads`); by default half the machine's cores, the rest being librdkafka's.
+    public var threads: Int
 
     public init(lanes: Int = 8, pipelineDepth: Int = 64, deadLetterTopic: String, retry: RetryPolicy = RetryPolicy(),
-                commitInterval: Duration = .milliseconds(200), drainDeadline: Duration = .seconds(30)) {
+                commitInterval: Duration = .milliseconds(200), drainDeadline: Duration = .seconds(30), threads: Int? = nil) {
         precondition(lanes >= 1, "at least one lane")
         precondition(pipelineDepth >= 1, "at least one message in flight per lane")
+        precondition((threads ?? 1) >= 1, "at least one engine thread")
         self.lanes = lanes
+        self.threads = threads ?? EngineThreads.defaultCount
         self.pipelineDepth = pipelineDepth
         self.deadLetterTopic = deadLetterTopic
         self.retry = retry
@@ -85,15 +90,17 @@ public final class Engine: Sendable {
     public func run() async throws {
         // A few messages queued per lane keep every lane busy while the dispatcher is elsewhere.
         let lanes = LaneQueues(lanes: configuration.lanes, limit: configuration.lanes * 4)
+        let threads = EngineThreads(count: configuration.threads)
+        defer { threads.stop() }
         let committer = Task { await self.commitPeriodically() }
-        let dispatch = Task { () -> (any Error)? in await self.dispatch(into: lanes) }
+        let dispatch = Task(executorPreference: threads.forLane(0)) { () -> (any Error)? in await self.dispatch(into: lanes) }
         let stopAlready = dispatcher.withLock { state in
             state.task = dispatch
             return state.stopping
         }
         if stopAlready { dispatch.cancel() }
         let consumerError = await withTaskCancellationHandler {
-            await process(lanes, until: dispatch)
+            await process(lanes, on: threads, until: dispatch)
         } onCancel: {
             dispatch.cancel()
         }
@@ -136,10 +143,10 @@ public final class Engine: Sendable {
 
     /// Runs the lanes while the dispatcher feeds them, then until they are empty or the drain
     /// deadline passes. Returns the consumer's error, if that is why the dispatcher stopped.
-    private func process(_ lanes: LaneQueues, until dispatch: Task<(any Error)?, Never>) async -> (any Error)? {
+    private func process(_ lanes: LaneQueues, on threads: EngineThreads, until dispatch: Task<(any Error)?, Never>) async -> (any Error)? {
         await withTaskGroup(of: LaneEvent.self) { group in
             for index in 0..<lanes.count {
-                group.addTask {
+                group.addTask(executorPreference: threads.forLane(index)) {
                     await self.run(lanes, index)
                     return .drained
                 }

@@ -207,7 +207,7 @@ public final class EngineAssembly: Sendable {
     public func makeEngine(logger: Logger = Logger(label: "passerelle.engine")) throws -> Engine {
         let configuration = EngineConfiguration(
             lanes: settings.lanes, pipelineDepth: settings.pipeline, deadLetterTopic: settings.deadLetterTopic,
-            drainDeadline: .seconds(settings.drainDeadlineSeconds))
+            drainDeadline: .seconds(settings.drainDeadlineSeconds), threads: settings.threads)
         // Room for a second round of every lane's pipeline, so that lanes rarely wait for a fetch.
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, groupID: settings.group, topics: handler.topics,
                                          bufferCapacity: max(256, settings.lanes * settings.pipeline))

@@ -51,6 +51,8 @@ public struct EngineSettings: Sendable, Hashable {
     public var lanes: Int
     /// Messages per lane handed to sinks and awaiting acknowledgement (EngineConfiguration.pipelineDepth).
     public var pipeline: Int = 64
+    /// The engine's own threads (EngineConfiguration.threads); nil: half the machine's cores.
+    public var threads: Int?
     /// The XSD CDA sources are validated against (`validate: { schema: … }`), e.g. CDA.xsd.
     public var schemaPath: String?
     /// The journal's SQLite file (delivery receipts, retries, dead letters); none when nil.
@@ -90,7 +92,7 @@ public struct EngineSettings: Sendable, Hashable {
         }
     }
 
-    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "ordering_key", "drain_deadline_seconds", "watch_interval_ms", "routes", "mappings", "terminology",
+    static let topKeys = ["kafka", "dead_letter_topic", "lanes", "pipeline", "threads", "ordering_key", "drain_deadline_seconds", "watch_interval_ms", "routes", "mappings", "terminology",
                           "schema", "journal", "sinks", "platform", "metrics"]
     static let sinkKinds = ["kafka", "file", "xds", "eprescription"]
 
@@ -153,6 +155,7 @@ public struct EngineSettings: Sendable, Hashable {
         settings.producerProperties = try properties("producer_properties")
         settings.consumerProperties = try properties("consumer_properties")
         settings.pipeline = try keys["pipeline"]?.int("pipeline", in: 1...10_000) ?? 64
+        settings.threads = try keys["threads"]?.int("threads", in: 1...256)
         settings.orderingKey = try keys["ordering_key"].map { node throws(FileProblem) in try orderingKey(node) } ?? .patient
         settings.watchIntervalMilliseconds = try keys["watch_interval_ms"]?.int("watch_interval_ms", in: 0...3_600_000) ?? 2_000
         settings.schemaPath = try keys["schema"].map { node throws(FileProblem) in try path(node, "schema") }

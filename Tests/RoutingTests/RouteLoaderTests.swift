@@ -125,6 +125,7 @@ import Testing
             dead_letter_topic: passerelle.dlq
             lanes: 4
             pipeline: 16
+            threads: 2
             metrics: { listen: "0.0.0.0:9464" }
             ordering_key: PV1-19
             routes: Routes
@@ -135,7 +136,7 @@ import Testing
         let settings = try EngineSettings.load(file: path, environment: ["BROKERS": "10.0.0.1:9092", "SECRET": "s3cret"])
         #expect(settings.bootstrapServers == "10.0.0.1:9092")
         #expect(settings.kafkaProperties["sasl.password"] == "s3cret")
-        #expect(settings.lanes == 4 && settings.pipeline == 16)
+        #expect(settings.lanes == 4 && settings.pipeline == 16 && settings.threads == 2)
         #expect(settings.metricsListen == EngineSettings.ListenAddress(host: "0.0.0.0", port: 9464))
         #expect(settings.orderingKey == .path(try HL7Path("PV1-19")))
         #expect(settings.producerProperties == ["linger.ms": "10"] && settings.consumerProperties == ["session.timeout.ms": "6000"])
@@ -153,6 +154,11 @@ import Testing
         #expect { try EngineSettings.load(file: noPort, environment: [:]) } throws: { error in
             let problem = error as? FileProblem
             return problem?.line == 5 && problem?.description.contains("must be host:port") == true
+        }
+        let noThreads = try write("kafka: { bootstrap_servers: x, group: g }\ndead_letter_topic: d\nroutes: R\nsinks: {}\nthreads: 0\n")
+        #expect { try EngineSettings.load(file: noThreads, environment: [:]) } throws: { error in
+            let problem = error as? FileProblem
+            return problem?.line == 5 && problem?.key == "threads" && problem?.description.contains("from 1 to 256") == true
         }
         let typo = try write("kafka: { bootstrap_servers: x, group: g }\ndead_letter_topic: d\nroutes: R\nsinks: {}\nlane: 3\n")
         #expect { try EngineSettings.load(file: typo, environment: [:]) } throws: { error in
