@@ -49,7 +49,8 @@ let package = Package(
         // Mapping knows the codecs and terminology; Engine and the executable know Mapping.
         .target(
             name: "Mapping",
-            dependencies: ["HL7v2", "CDA", "Terminology", "Findings", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["HL7v2", "CDA", "Terminology", "Findings", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")]),
         // The runtime: consumes, runs handlers in keyed lanes, retries, dead-letters, commits.
         .target(
             name: "Engine",

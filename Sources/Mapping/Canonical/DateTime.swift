@@ -38,14 +38,16 @@ extension Canonical {
         /// Parses HL7 TS/DTM from its UTF-8 bytes, as `init?(hl7:zone:)` describes.
         init?(hl7 bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone) {
             var index = 0
+            // An index loop: iterating a slice of the buffer cost more than the parse.
             func digits(_ count: Int) -> Int? {
-                guard index + count <= bytes.count else { return nil }
+                guard index &+ count <= bytes.count else { return nil }
                 var value = 0
-                for byte in bytes[index..<index + count] {
-                    guard byte >= 0x30 && byte <= 0x39 else { return nil }
-                    value = value * 10 + Int(byte - 0x30)
+                for offset in index..<index &+ count {
+                    let digit = bytes[offset] &- 0x30
+                    guard digit < 10 else { return nil }
+                    value = value &* 10 &+ Int(digit)
                 }
-                index += count
+                index &+= count
                 return value
             }
             guard let year = digits(4) else { return nil }
