@@ -2,14 +2,26 @@ import Foundation
 import Testing
 
 /// `passerelle hl7 …` as scripts outside the code call it (DESIGN.md §7).
-@Suite struct HL7CommandTests {
+@Suite final class HL7CommandTests {
     static let message = "MSH|^~\\&|LAB|HRS|DSP|ESANTE|20261127101500+0100||ORU^R01|MSG1|P|2.5\r"
         + "PID|1||12345^^^HRS^PI~7000010105084^^^1.3.182.4.4^NNLUX||DOE\\T\\SONS^JOHN\r"
         + "OBX|1|NM|2345-7^Glucose^LN||5.4|mmol/L\rOBX|2|FT|11502-2^Report^LN||line one\\.br\\line two\r"
 
+    /// The files a test wrote, removed when it ends (one instance per test).
+    private var written: [String] = []
+
+    deinit {
+        for path in written { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     private func file(_ text: String) throws -> String {
+        try file(bytes: Array(text.utf8))
+    }
+
+    private func file(bytes: [UInt8]) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hl7-\(UUID()).hl7").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        written.append(path)
         return path
     }
 
@@ -79,8 +91,7 @@ import Testing
     @Test func readsLatin1PerMSH18() throws {
         var bytes = Array("MSH|^~\\&|||||||ADT^A01|1|P|2.5||||||8859/1\rPID|||||M".utf8)
         bytes += [0xfc] + Array("ller\r".utf8)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID()).hl7").path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let path = try file(bytes: bytes)
         #expect(try runPasserelle(["hl7", "get", path, "PID-5"]).stdout == "Müller\n")
     }
 }

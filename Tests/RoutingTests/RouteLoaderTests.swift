@@ -107,10 +107,18 @@ import Testing
     }
 }
 
-@Suite struct EngineSettingsTests {
+@Suite final class EngineSettingsTests {
+    /// The files a test wrote, removed when it ends (one instance per test).
+    private var written: [String] = []
+
+    deinit {
+        for path in written { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     private func write(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-\(UUID()).yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
+        written.append(path)
         return path
     }
 
