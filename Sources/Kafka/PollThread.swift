@@ -41,15 +41,17 @@ final class PollThread: Sendable {
     }
 }
 
-/// Runs a blocking librdkafka call on a dedicated thread and resumes the caller with its result.
-final class BlockingExecutor: Sendable {
+/// Runs blocking calls (librdkafka's, a file sink's writes) one at a time on a dedicated thread and
+/// resumes the caller with the result, so that neither Swift's cooperative pool nor the engine's
+/// threads wait on them.
+package final class BlockingExecutor: Sendable {
     private let queue: DispatchQueue
 
-    init(label: String) {
+    package init(label: String) {
         queue = DispatchQueue(label: label)
     }
 
-    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try work() })
