@@ -17,7 +17,8 @@ final class EngineThreads: Sendable {
     /// checksum and move every message, need the rest.
     static var defaultCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
-    init(count: Int, name: String = "passerelle-engine") {
+    /// Threads are named `engine`, or `engine-0`, `engine-1`… (Linux keeps 15 bytes of a name).
+    init(count: Int, name: String = "engine") {
         precondition(count >= 1, "at least one engine thread")
         threads = (0..<count).map { EngineThread(name: count == 1 ? name : "\(name)-\($0)") }
     }
@@ -48,9 +49,11 @@ final class EngineThread: TaskExecutor, Sendable {
     private let wake = DispatchSemaphore(value: 0)
 
     init(name: String) {
-        let thread = Thread { [self] in self.drain() }
-        thread.name = name
-        thread.start()
+        // Named from inside: on Linux, Foundation names only the thread that sets its own name.
+        Thread { [self] in
+            Thread.current.name = name
+            drain()
+        }.start()
     }
 
     func enqueue(_ job: UnownedJob) {

@@ -47,7 +47,7 @@ public final class KafkaConsumer: Sendable {
 
         self.client = client
         let buffer = buffer
-        poller = PollThread(name: "passerelle-kafka-consumer") { shouldStop in
+        poller = PollThread(name: "kafka-consumer") { shouldStop in
             var paused = false
             var fullSince: ContinuousClock.Instant?
             while !shouldStop() {

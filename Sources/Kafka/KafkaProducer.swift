@@ -46,7 +46,7 @@ public final class KafkaProducer: Sendable {
         rd_kafka_conf_set_dr_msg_cb(conf, deliveryReportCallback)
         let client = NativeClient(pointer: try makeClient(type: RD_KAFKA_PRODUCER, conf: conf))
         self.client = client
-        poller = PollThread(name: "passerelle-kafka-producer") { shouldStop in
+        poller = PollThread(name: "kafka-producer") { shouldStop in
             while !shouldStop() {
                 rd_kafka_poll(client.pointer, 100)
             }

@@ -7,10 +7,13 @@ final class PollThread: Sendable {
     private let stopRequested = OnceFlag()
     private let finished = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    /// Starts `body(shouldStop)` on a new thread; `body` must return soon after `shouldStop()`
-    /// becomes true, and may do its own clean-up before returning.
+    /// Starts `body(shouldStop)` on a new thread named `name` (Linux shows 15 bytes of it); `body`
+    /// must return soon after `shouldStop()` becomes true, and may do its own clean-up before
+    /// returning.
     init(name: String, body: @escaping @Sendable (_ shouldStop: () -> Bool) -> Void) {
         let thread = Thread { [self] in
+            // Named from inside: on Linux, Foundation names only the thread that sets its own name.
+            Thread.current.name = name
             body { self.stopRequested.isSet }
             let waiters = finished.withLock { state in
                 state.done = true
@@ -19,7 +22,6 @@ final class PollThread: Sendable {
             }
             for waiter in waiters { waiter.resume() }
         }
-        thread.name = name
         thread.start()
     }
 

@@ -52,6 +52,18 @@ import Testing
         #expect(threadOf[0] == threadOf[3] && threadOf[1] == threadOf[4] && threadOf[2] == threadOf[5])
     }
 
+    @Test func threadsAreNamedForOperators() async throws {
+        let threads = EngineThreads(count: 2)
+        defer { threads.stop() }
+        for lane in 0..<2 {
+            // What `top -H` and `ps -L` show: the kernel's name of the thread running the task.
+            let name = try await Task(executorPreference: threads.forLane(lane)) {
+                try String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+            }.value
+            #expect(name == "engine-\(lane)\n")
+        }
+    }
+
     @Test func workArrivingAfterStopStillRuns() async {
         let threads = EngineThreads(count: 1)
         let thread = threads.forLane(0)
