@@ -18,7 +18,6 @@ public struct FileSink: Sink {
 
     public func deliver(_ payload: SinkPayload) async throws(SinkError) -> SinkReceipt {
         let fileName = Self.safeFileName(payload.idempotencyKey) + Self.fileExtension(payload.contentType)
-        let (name, directory) = (self.name, self.directory)
         let target = directory.appendingPathComponent(fileName)
         do {
             return try await files.run {
