@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Kafka
 import Synchronization
 
 /// The engine's own threads, each a serial task executor; every lane is pinned to one of them, as
@@ -49,9 +50,8 @@ final class EngineThread: TaskExecutor, Sendable {
     private let wake = DispatchSemaphore(value: 0)
 
     init(name: String) {
-        // Named from inside: on Linux, Foundation names only the thread that sets its own name.
         Thread { [self] in
-            Thread.current.name = name
+            nameCurrentThread(name)
             drain()
         }.start()
     }

@@ -12,8 +12,7 @@ final class PollThread: Sendable {
     /// returning.
     init(name: String, body: @escaping @Sendable (_ shouldStop: () -> Bool) -> Void) {
         let thread = Thread { [self] in
-            // Named from inside: on Linux, Foundation names only the thread that sets its own name.
-            Thread.current.name = name
+            nameCurrentThread(name)
             body { self.stopRequested.isSet }
             let waiters = finished.withLock { state in
                 state.done = true
@@ -70,4 +69,12 @@ final class OnceFlag: Sendable {
 
     /// Sets the flag; returns false when it was already set.
     func set() -> Bool { !value.exchange(true, ordering: .acquiringAndReleasing) }
+}
+
+/// Gives the calling thread the name `top -H` and `ps -L` show (Linux keeps 15 bytes). Written to
+/// procfs: Foundation's `Thread.name` reaches the kernel only if the starting thread has recorded
+/// the new thread's handle before the new thread sets it, a race that is lost under load, and
+/// `pthread_setname_np` is not exported by Swift's Glibc module.
+package func nameCurrentThread(_ name: String) {
+    try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
 }
