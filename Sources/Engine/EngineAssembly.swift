@@ -95,8 +95,11 @@ public final class EngineAssembly: Sendable {
     private let schema: XMLSchema?
     private let loaded: Mutex<RouteCatalog>
 
-    /// Batches fill for up to 5 ms while the engine's pipelined lanes keep sends in flight.
-    static let producerDefaults = ["linger.ms": "5"]
+    /// Batches fill for up to 5 ms while the engine's pipelined lanes keep sends in flight, and
+    /// are LZ4-compressed (every Kafka client reads it): rendered CDA shrinks several times, and
+    /// the broker's work follows the bytes, 123 → 43–48 µs a message on `engine-load`
+    /// (BENCHMARKS.md, sixth session). `compression.codec` in producer_properties overrides it.
+    static let producerDefaults = ["linger.ms": "5", "compression.codec": "lz4"]
     /// Consumer defaults: librdkafka's own prefetch queue bounded (64 MB or 100,000 messages by
     /// default, most of the memory under a large backlog), and fetches that wait at most 10 ms
     /// for data (500 ms by default), since a broker may hold a fetch that long before answering.

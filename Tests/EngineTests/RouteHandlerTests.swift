@@ -196,6 +196,26 @@ final class RecordingSink: Sink {
         #expect(assembly.handler.admit(Self.message(Self.oru("C1", facility: "CHL"))).route == "chl")
     }
 
+    @Test func producerCompressesWithLZ4UnlessConfiguredOtherwise() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("producer-\(UUID())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Routes"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "route: r\nsource: { topic: in, format: hl7v2 }\nmatch: { message_type: ORU^R01 }\nto:\n  - sink: out\n"
+            .write(to: root.appendingPathComponent("Routes/r.yaml"), atomically: true, encoding: .utf8)
+        func assembly(_ producerProperties: String) throws -> EngineAssembly {
+            try ("kafka: { bootstrap_servers: 127.0.0.1:1, group: g\(producerProperties) }\ndead_letter_topic: dlq\nroutes: Routes\n"
+                + "sinks: { out: { file: { directory: out } } }\n")
+                .write(to: root.appendingPathComponent("passerelle.yaml"), atomically: true, encoding: .utf8)
+            return try EngineAssembly(settings: try EngineSettings.load(file: root.appendingPathComponent("passerelle.yaml").path))
+        }
+        let defaults = try assembly("")
+        #expect(defaults.producerConfiguration["compression.codec"] == "lz4")
+        #expect(defaults.producerConfiguration["linger.ms"] == "5")
+        #expect(defaults.consumerConfiguration["compression.codec"] == nil)
+        let configured = try assembly(", producer_properties: { compression.codec: none }")
+        #expect(configured.producerConfiguration["compression.codec"] == "none")
+    }
+
     @Test func fixturesCompareSinkPayloadsDeadLettersAndReplies() async throws {
         let catalog = RouteCatalog(routes: [try Self.route(topic: "in", reply: "acks")], mappings: [:], terminology: nil)
         let runner = FixtureRunner(catalog: catalog)
