@@ -48,6 +48,15 @@ final class RecordingSink: Sink {
         "MSH|^~\\&|LAB|\(facility)|DSP|ESANTE|20261127101500+0100||ORU^R01|\(id)|P|2.5\(modes)\rPID|1||P1^^^HRS^PI\rOBX|1|NM|\(loinc)^Glucose^LN||97.3|mg/dL\r"
     }
 
+    /// An engine assembled from a passerelle.yaml written in `root` (routes in `root/Routes`, one
+    /// file sink `out`), `kafka` adding keys to its kafka section.
+    static func assembly(in root: URL, kafka: String = "") throws -> EngineAssembly {
+        let file = root.appendingPathComponent("passerelle.yaml")
+        try ("kafka: { bootstrap_servers: 127.0.0.1:1, group: g\(kafka) }\ndead_letter_topic: dlq\nroutes: Routes\n"
+            + "sinks: { out: { file: { directory: out } } }\n").write(to: file, atomically: true, encoding: .utf8)
+        return try EngineAssembly(settings: try EngineSettings.load(file: file.path))
+    }
+
     static func route(topic: String, sink: String = "out", reply: String? = nil) throws -> Route {
         try RouteLoader.parse("""
             route: hrs-biology
@@ -182,9 +191,7 @@ final class RecordingSink: Sink {
                 """.write(to: routes.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
         }
         try write("hrs", facility: "HRS")
-        try "kafka: { bootstrap_servers: 127.0.0.1:1, group: g }\ndead_letter_topic: dlq\nroutes: Routes\nsinks: { out: { file: { directory: out } } }\n"
-            .write(to: root.appendingPathComponent("passerelle.yaml"), atomically: true, encoding: .utf8)
-        let assembly = try EngineAssembly(settings: try EngineSettings.load(file: root.appendingPathComponent("passerelle.yaml").path))
+        let assembly = try Self.assembly(in: root)
 
         try write("chl", facility: "HRS")  // overlaps hrs: refused
         #expect(throws: EngineSetupError.self) { try assembly.reload() }
@@ -202,17 +209,11 @@ final class RecordingSink: Sink {
         defer { try? FileManager.default.removeItem(at: root) }
         try "route: r\nsource: { topic: in, format: hl7v2 }\nmatch: { message_type: ORU^R01 }\nto:\n  - sink: out\n"
             .write(to: root.appendingPathComponent("Routes/r.yaml"), atomically: true, encoding: .utf8)
-        func assembly(_ producerProperties: String) throws -> EngineAssembly {
-            try ("kafka: { bootstrap_servers: 127.0.0.1:1, group: g\(producerProperties) }\ndead_letter_topic: dlq\nroutes: Routes\n"
-                + "sinks: { out: { file: { directory: out } } }\n")
-                .write(to: root.appendingPathComponent("passerelle.yaml"), atomically: true, encoding: .utf8)
-            return try EngineAssembly(settings: try EngineSettings.load(file: root.appendingPathComponent("passerelle.yaml").path))
-        }
-        let defaults = try assembly("")
+        let defaults = try Self.assembly(in: root)
         #expect(defaults.producerConfiguration["compression.codec"] == "lz4")
         #expect(defaults.producerConfiguration["linger.ms"] == "5")
         #expect(defaults.consumerConfiguration["compression.codec"] == nil)
-        let configured = try assembly(", producer_properties: { compression.codec: none }")
+        let configured = try Self.assembly(in: root, kafka: ", producer_properties: { compression.codec: none }")
         #expect(configured.producerConfiguration["compression.codec"] == "none")
     }
 
