@@ -92,6 +92,33 @@ public struct XMLWriter: ~Copyable {
         endElement()
     }
 
+    /// Writes markup made once as a fragment: its bytes copied whole, its open elements (and the
+    /// attributes of the start tag it ends in) taken over as if written here.
+    public mutating func write(_ fragment: XMLFragment) {
+        guard failure == nil else { return }
+        for prefix in fragment.prefixes {
+            guard prefix.withUnsafeBufferPointer({ isBound($0) }) else {
+                return fail(.undeclaredPrefix(String(decoding: prefix, as: UTF8.self), in: "a fragment"))
+            }
+        }
+        closeStartTag()
+        let base = count
+        fragment.bytes.withUnsafeBufferPointer { append($0) }
+        for name in fragment.openElements {
+            if depth == openCapacity { growOpen() }
+            open[depth] = (name.lowerBound &+ base..<name.upperBound &+ base, 0)
+            depth &+= 1
+        }
+        guard let names = fragment.startTagAttributes else { return }
+        startTagIsOpen = true
+        attributeCount = 0
+        for name in names {
+            if attributeCount == attributeCapacity { growAttributes() }
+            attributes[attributeCount] = name.lowerBound &+ base..<name.upperBound &+ base
+            attributeCount &+= 1
+        }
+    }
+
     /// `<name attributes…>text</name>`, omitting nil attributes. Inlinable so that the caller's
     /// attribute literal is iterated in place rather than built as an array on the heap; one
     /// uniqueness check covers the whole element.
@@ -259,6 +286,29 @@ public struct XMLWriter: ~Copyable {
         return Array(unsafeUninitializedCapacity: count) { copy, initialized in
             copy.baseAddress!.initialize(from: output, count: count)
             initialized = count
+        }
+    }
+
+    /// What a fragment's writer (see `XMLFragment.init`) wrote, once it is checked.
+    consuming func fragment(prefixes: [String]) throws(XMLWriterError) -> XMLFragment {
+        if let failure { throw failure }
+        // The prefixes assumed in scope are the writer's first bindings; one declared on an
+        // element left open would have to stay in scope in every document it is written into.
+        if let declaring = (0..<depth).first(where: { open[$0].bindings > 0 }) {
+            throw .invalidFragment("element \(string(at: open[declaring].name)) declares namespaces and is left open")
+        }
+        return XMLFragment(bytes: Array(UnsafeBufferPointer(start: output, count: count)),
+                           openElements: (0..<depth).map { open[$0].name },
+                           startTagAttributes: startTagIsOpen ? (0..<attributeCount).map { attributes[$0] } : nil,
+                           prefixes: prefixes.map { Array($0.utf8) })
+    }
+
+    /// Puts `prefix` in scope for the whole output, as a fragment's writer assumes its prefixes are.
+    mutating func assumeInScope(prefix: String) {
+        withBytes(of: prefix) { bytes in
+            guard !bytes.isEmpty, Self.prefixLength(ofQName: bytes) == 0 else { return fail(.invalidName(prefix)) }
+            prefixes.append(contentsOf: bytes)
+            prefixEnds.append(prefixes.count)
         }
     }
 
@@ -590,6 +640,7 @@ public enum XMLWriterError: Error, Sendable, Hashable, CustomStringConvertible {
     case textOutsideRoot
     case unbalancedEnd
     case unclosed(String)
+    case invalidFragment(String)
 
     public var description: String {
         switch self {
@@ -600,6 +651,7 @@ public enum XMLWriterError: Error, Sendable, Hashable, CustomStringConvertible {
         case .textOutsideRoot: "text outside the document element"
         case .unbalancedEnd: "end() with no open element"
         case .unclosed(let name): "element \(name) is not closed"
+        case .invalidFragment(let reason): "not a fragment: \(reason)"
         }
     }
 }

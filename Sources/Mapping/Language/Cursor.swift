@@ -168,5 +168,5 @@ extension PresentUTF8 {
 func isOID(_ text: String) -> Bool {
     // On bytes: an OID is ASCII, and classifying Characters cost more than the rest of an identifier.
     guard let first = text.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else { return false }
-    return text.utf8.allSatisfy { $0 == UInt8(ascii: ".") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
+    return text.allUTF8 { $0 == UInt8(ascii: ".") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
 }

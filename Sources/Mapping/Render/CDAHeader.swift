@@ -36,7 +36,14 @@ struct CDAHeader {
         writer.end()
     }
 
+    static let completed = XMLFragment.fixed { writer in
+        writer.start("statusCode")
+        writer.attribute("code", "completed")
+        writer.end()
+    }
+
     static func status(_ writer: inout XMLWriter, _ code: String) {
+        if code == "completed" { return writer.write(completed) }
         writer.start("statusCode")
         writer.attribute("code", code)
         writer.end()

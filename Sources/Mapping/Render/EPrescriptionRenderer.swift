@@ -120,10 +120,12 @@ public struct EPrescriptionRenderer: Sendable {
         writer.end()
     }
 
+    static let narrativeStart = XMLFragment.narrativeTableStart(
+        headings: ["Produit", "Posologie", "Quantité", "Renouvellements", "Substitution"])
+
     /// The section text: one row per line, what the pharmacist reads.
     private func narrative(_ writer: inout XMLWriter, _ lines: [Canonical.PrescriptionLine]) {
-        writer.narrativeTable(headings: ["Produit", "Posologie", "Quantité", "Renouvellements", "Substitution"],
-                              rows: lines) { writer, row in
+        writer.narrativeTable(Self.narrativeStart, rows: lines) { writer, row in
             let line = row.pointee
             writer.cell(line.product?.display ?? line.product?.code ?? "")
             writer.cell(Self.dosage(line) ?? "")

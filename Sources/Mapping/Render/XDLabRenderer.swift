@@ -14,6 +14,55 @@ public struct XDLabRenderer: Sendable {
     static let resultObservation = "1.3.6.1.4.1.19376.1.3.1.6"
     static let interpretationSystem = "2.16.840.1.113883.5.83"
 
+    // The markup every section, battery and result repeats, made once (see `XMLFragment`).
+    static let specialtySectionStart = XMLFragment.fixed { writer in
+        writer.start("component")
+        writer.start("section")
+        CDAHeader.templateID(&writer, specialtySection)
+    }
+    static let itemSectionStart = XMLFragment.fixed { writer in
+        writer.start("component")
+        writer.start("section")
+        CDAHeader.templateID(&writer, itemSection)
+    }
+    static let entryStart = XMLFragment.fixed { writer in
+        writer.start("entry")
+        writer.attribute("typeCode", "DRIV")
+        CDAHeader.templateID(&writer, dataProcessingEntry)
+        writer.start("act")
+        writer.attribute("classCode", "ACT")
+        writer.attribute("moodCode", "EVN")
+    }
+    static let organizerStart = XMLFragment.fixed { writer in
+        writer.start("entryRelationship")
+        writer.attribute("typeCode", "COMP")
+        writer.start("organizer")
+        writer.attribute("classCode", "BATTERY")
+        writer.attribute("moodCode", "EVN")
+        CDAHeader.templateID(&writer, batteryOrganizer)
+    }
+    static let observationStart = XMLFragment.fixed { writer in
+        writer.start("component")
+        writer.start("observation")
+        writer.attribute("classCode", "OBS")
+        writer.attribute("moodCode", "EVN")
+        CDAHeader.templateID(&writer, resultObservation)
+    }
+    static let quantityStart = XMLFragment.fixed(prefixes: ["xsi"]) { writer in
+        writer.start("value")
+        writer.attribute("xsi:type", "PQ")
+    }
+    static let intervalStart = XMLFragment.fixed(prefixes: ["xsi"]) { writer in
+        writer.start("value")
+        writer.attribute("xsi:type", "IVL_PQ")
+    }
+    static let referenceRangeStart = XMLFragment.fixed { writer in
+        writer.start("referenceRange")
+        writer.start("observationRange")
+    }
+    static let narrativeStart = XMLFragment.narrativeTableStart(
+        headings: ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"])
+
     public init() {}
 
     public func render(_ report: Canonical.LabReport) throws(RenderError) -> [UInt8] {
@@ -33,9 +82,7 @@ public struct XDLabRenderer: Sendable {
         writer.start("component")
         writer.start("structuredBody")
         for section in report.sections {
-            writer.start("component")
-            writer.start("section")
-            CDAHeader.templateID(&writer, Self.specialtySection)
+            writer.write(Self.specialtySectionStart)
             CDAHeader.coding(&writer, "code", section.specialty)
             writer.element("title", text: section.specialty.display ?? section.specialty.code ?? "Laboratoire")
             for battery in section.batteries { item(&writer, battery) }
@@ -50,35 +97,19 @@ public struct XDLabRenderer: Sendable {
 
     /// An item section: the battery's results as a table, then the entry that carries them.
     private func item(_ writer: inout XMLWriter, _ battery: Canonical.LabBattery) {
-        writer.start("component")
-        writer.start("section")
-        CDAHeader.templateID(&writer, Self.itemSection)
+        writer.write(Self.itemSectionStart)
         if battery.code?.code != nil { CDAHeader.coding(&writer, "code", battery.code) }
         writer.element("title", text: battery.code?.display ?? battery.code?.code ?? "Résultats")
         narrative(&writer, battery.observations)
-        writer.start("entry")
-        writer.attribute("typeCode", "DRIV")
-        CDAHeader.templateID(&writer, Self.dataProcessingEntry)
-        writer.start("act")
-        writer.attribute("classCode", "ACT")
-        writer.attribute("moodCode", "EVN")
+        writer.write(Self.entryStart)
         CDAHeader.coding(&writer, "code", battery.code ?? battery.specialty)
         CDAHeader.status(&writer, battery.status ?? "completed")
-        writer.start("entryRelationship")
-        writer.attribute("typeCode", "COMP")
-        writer.start("organizer")
-        writer.attribute("classCode", "BATTERY")
-        writer.attribute("moodCode", "EVN")
-        CDAHeader.templateID(&writer, Self.batteryOrganizer)
+        writer.write(Self.organizerStart)
         if let id = battery.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
         CDAHeader.coding(&writer, "code", battery.code)
         CDAHeader.status(&writer, battery.status ?? "completed")
         if let time = battery.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
-        battery.observations.forEachInPlace { observation in
-            writer.start("component")
-            self.observation(&writer, observation)
-            writer.end()
-        }
+        battery.observations.forEachInPlace { observation in self.observation(&writer, observation.pointee) }
         writer.end()
         writer.end()
         writer.end()
@@ -87,23 +118,24 @@ public struct XDLabRenderer: Sendable {
         writer.end()
     }
 
-    private func observation(_ writer: inout XMLWriter, _ observation: UnsafePointer<Canonical.Observation>) {
-        writer.start("observation")
-        writer.attribute("classCode", "OBS")
-        writer.attribute("moodCode", "EVN")
-        CDAHeader.templateID(&writer, Self.resultObservation)
-        if let id = observation.pointee.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
-        CDAHeader.coding(&writer, "code", observation.pointee.code)
-        CDAHeader.status(&writer, observation.pointee.status ?? "completed")
-        if let time = observation.pointee.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
-        if let value = observation.pointee.value { self.value(&writer, value) }
-        if let interpretation = observation.pointee.interpretation, let code = interpretation.code {
+    /// A result's `component`. Borrowed, not read through a pointer: the observation is then
+    /// copied once, whole, where through the pointer each optional field it read was copied (the
+    /// writer being `inout`, the compiler cannot tell that writing leaves the pointee unchanged).
+    private func observation(_ writer: inout XMLWriter, _ observation: borrowing Canonical.Observation) {
+        writer.write(Self.observationStart)
+        if let id = observation.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
+        CDAHeader.coding(&writer, "code", observation.code)
+        CDAHeader.status(&writer, observation.status ?? "completed")
+        if let time = observation.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
+        if let value = observation.value { self.value(&writer, value) }
+        if let interpretation = observation.interpretation, let code = interpretation.code {
             writer.start("interpretationCode")
             writer.attribute("code", code)
             writer.attribute("codeSystem", interpretation.system ?? Self.interpretationSystem)
             writer.end()
         }
-        if let range = observation.pointee.referenceRange { referenceRange(&writer, range, unit: observation.pointee.value?.unit) }
+        if let range = observation.referenceRange { referenceRange(&writer, range, unit: observation.value?.unit) }
+        writer.end()
         writer.end()
     }
 
@@ -111,14 +143,13 @@ public struct XDLabRenderer: Sendable {
         switch value {
         case .quantity(let number, let unit, let comparator):
             guard let unit = Self.ucum(unit) else { return text(&writer, value.display) }
-            writer.start("value")
             guard let comparator else {
-                writer.attribute("xsi:type", "PQ")
+                writer.write(Self.quantityStart)
                 writer.attribute("value", number)
                 writer.attribute("unit", unit)
                 return writer.end()
             }
-            writer.attribute("xsi:type", "IVL_PQ")
+            writer.write(Self.intervalStart)
             if comparator.hasPrefix("<") { writer.start("high") } else { writer.start("low") }
             writer.attribute("value", number)
             writer.attribute("unit", unit)
@@ -149,8 +180,7 @@ public struct XDLabRenderer: Sendable {
 
     /// `<value xsi:type="IVL_PQ">` with its bounds.
     private func interval(_ writer: inout XMLWriter, low: String?, high: String?, unit: String) {
-        writer.start("value")
-        writer.attribute("xsi:type", "IVL_PQ")
+        writer.write(Self.intervalStart)
         if let low { quantity(&writer, "low", low, unit: unit) }
         if let high { quantity(&writer, "high", high, unit: unit) }
         writer.end()
@@ -164,8 +194,7 @@ public struct XDLabRenderer: Sendable {
     }
 
     private func referenceRange(_ writer: inout XMLWriter, _ range: Canonical.ReferenceRange, unit: String?) {
-        writer.start("referenceRange")
-        writer.start("observationRange")
+        writer.write(Self.referenceRangeStart)
         let ucum = Self.ucum(unit)
         if let text = range.text ?? (ucum == nil ? range.display : nil) {
             writer.element("text", text: text)
@@ -178,8 +207,7 @@ public struct XDLabRenderer: Sendable {
 
     /// The section text: one row per result, what a clinician reads.
     private func narrative(_ writer: inout XMLWriter, _ observations: [Canonical.Observation]) {
-        writer.narrativeTable(headings: ["Analyse", "Résultat", "Unité", "Valeurs de référence", "Interprétation"],
-                              rows: observations) { writer, observation in
+        writer.narrativeTable(Self.narrativeStart, rows: observations) { writer, observation in
             writer.cell(observation.pointee.code?.display ?? observation.pointee.code?.code ?? "")
             writer.cell(observation.pointee.value?.displayParts ?? ("", "", ""))
             writer.cell(observation.pointee.value?.unit ?? "")
