@@ -33,6 +33,8 @@ struct Cursor {
         self.mapping = mapping
         let all = 0..<message.segmentCount
         scopes = [Scope(range: all, visible: all, segment: nil, number: 1)]
+        // Room for nested groups (OBR, then its OBX): entering each regrew the array otherwise.
+        scopes.reserveCapacity(4)
     }
 
     /// Runs `body` once per `segment` of the innermost group, with that segment's group as the
@@ -101,22 +103,44 @@ struct Cursor {
     /// Each repetition of the CX field at `field` whose assigning authority (CX-4.1 or CX-4.2)
     /// passes `filter`: its id (CX-1) and the authority's OID.
     func identifiers(_ field: HL7Path, matching filter: AuthorityFilter) -> [(value: String, authority: String?)] {
-        guard let segment = segment(of: field) else { return [] }
-        var found: [(String, String?)] = []
+        var found: [(value: String, authority: String?)] = []
+        forEachIdentifier(field, matching: filter) { id, namespace, universal in
+            let storage = message.storage
+            found.append((id.text(in: storage),
+                          universal?.text(in: storage) ?? namespace.map { $0.text(in: storage) }.flatMap { isOID($0) ? $0 : nil }))
+            return true
+        }
+        return found
+    }
+
+    /// CX-1 of the first repetition `identifiers` would give, without reading the others or
+    /// making text of its authority.
+    func firstIdentifier(_ field: HL7Path, matching filter: AuthorityFilter) -> String? {
+        var found: String?
+        forEachIdentifier(field, matching: filter) { id, _, _ in
+            found = id.text(in: message.storage)
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` with CX-1, CX-4.1 and CX-4.2 of each repetition of `field` that has an id and
+    /// whose authority passes `filter`, until it returns false. The authorities are tested on
+    /// their bytes: only an identifier taken is made text.
+    private func forEachIdentifier(_ field: HL7Path, matching filter: AuthorityFilter,
+                                   _ body: (PresentUTF8, PresentUTF8?, PresentUTF8?) -> Bool) {
+        guard let segment = segment(of: field) else { return }
+        let storage = message.storage
         for repetition in stride(from: 1, through: message.repetitionCount(inSegment: segment, field: field.field), by: 1) {
-            // The authorities are tested on their bytes: only an identifier taken is made text.
             guard let id = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 1) else { continue }
             let namespace = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 4, subcomponent: 1)
             let universal = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 4, subcomponent: 2)
-            let storage = message.storage
             guard filter.accepts({ authorities in
                 namespace.withUTF8(in: storage) { $0.map { authorities[utf8: $0] != nil } == true }
                     || universal.withUTF8(in: storage) { $0.map { authorities[utf8: $0] != nil } == true }
             }) else { continue }
-            found.append((id.text(in: storage),
-                          universal?.text(in: storage) ?? namespace.map { $0.text(in: storage) }.flatMap { isOID($0) ? $0 : nil }))
+            guard body(id, namespace, universal) else { return }
         }
-        return found
     }
 
     /// A failure of `rule`, located at the first path `expression` reads in the current group.

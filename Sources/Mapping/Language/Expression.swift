@@ -48,15 +48,16 @@ indirect enum Expression: Sendable {
         case .uuid(let parts, let salt):
             // The name assembled as bytes (from the message's own, for paths): String concatenation
             // was a quarter of an id's cost.
-            var name = Array(salt.utf8)
-            name.reserveCapacity(name.count + 64)
+            var name: [UInt8] = []
+            name.reserveCapacity(salt.utf8.count + 64)
+            name.append(contentsOf: salt.utf8)
             for part in parts {
                 name.append(0x1F)
                 try part.withUTF8(cursor) { value in if let value { name.append(contentsOf: value) } }
             }
             return NameBasedUUID.string(NameBasedUUID.make(name: name))
         case .identifier(let field, let filter):
-            return cursor.identifiers(field, matching: filter).first?.value
+            return cursor.firstIdentifier(field, matching: filter)
         case .index(let segment):
             return cursor.itemNumber(of: segment).map(String.init)
         case .join(let segment, let path, let condition, let separator):
@@ -132,8 +133,9 @@ enum LookupMiss: String, Sendable, CaseIterable {
 }
 
 /// A code table loaded with the mapping (CSV with columns `code` and `display`): a lookup maps a
-/// code to its display column.
-struct CodeTable: Sendable {
+/// code to its display column. A class: a rule holding one retains it once, not its name and its
+/// displays each time the rule runs.
+final class CodeTable: Sendable {
     let name: String
     /// Code → display, for lookups: the code system's subscript copies a whole concept per lookup.
     let displays: TextKeyed<String>
