@@ -129,7 +129,8 @@ public struct MappingPlan: Sendable {
         MappingRunError(mapping: name, rule: "from", path: nil, message: "the mapping reads \(source.rawValue), not \(given)")
     }
 
-    private func map(_ start: Cursor) throws(MappingRunError) -> MappingResult {
+    private func map(_ start: consuming Cursor) throws(MappingRunError) -> MappingResult {
+        // Taken, not copied: a copy would share the scopes, and entering the first group copy them.
         var cursor = start
         func run<Root>(_ plan: ObjectPlan<Root>, _ empty: Root) throws(MappingRunError) -> Root {
             var value = empty

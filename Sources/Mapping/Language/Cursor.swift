@@ -32,9 +32,10 @@ struct Cursor {
         self.message = message
         self.mapping = mapping
         let all = 0..<message.segmentCount
-        scopes = [Scope(range: all, visible: all, segment: nil, number: 1)]
         // Room for nested groups (OBR, then its OBX): entering each regrew the array otherwise.
+        scopes = []
         scopes.reserveCapacity(4)
+        scopes.append(Scope(range: all, visible: all, segment: nil, number: 1))
     }
 
     /// Runs `body` once per `segment` of the innermost group, with that segment's group as the
@@ -104,8 +105,9 @@ struct Cursor {
     /// passes `filter`: its id (CX-1) and the authority's OID.
     func identifiers(_ field: HL7Path, matching filter: AuthorityFilter) -> [(value: String, authority: String?)] {
         var found: [(value: String, authority: String?)] = []
+        // The storage, not `self`, in the closures: capturing the cursor copied it.
+        let storage = message.storage
         forEachIdentifier(field, matching: filter) { id, namespace, universal in
-            let storage = message.storage
             found.append((id.text(in: storage),
                           universal?.text(in: storage) ?? namespace.map { $0.text(in: storage) }.flatMap { isOID($0) ? $0 : nil }))
             return true
@@ -117,8 +119,9 @@ struct Cursor {
     /// making text of its authority.
     func firstIdentifier(_ field: HL7Path, matching filter: AuthorityFilter) -> String? {
         var found: String?
+        let storage = message.storage
         forEachIdentifier(field, matching: filter) { id, _, _ in
-            found = id.text(in: message.storage)
+            found = id.text(in: storage)
             return false
         }
         return found
