@@ -164,52 +164,88 @@ extension Field {
     }
 
     /// `value` stored into an optional property, converted from the text's UTF-8: a path's value
-    /// is read in place in the message, without a String.
+    /// is read in place in the message, without a String. The read and the store are written out
+    /// here rather than passed as closures: calling those cost more than reading a value.
     static func value<T>(_ what: String, utf8 convert: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> T?,
                          into keyPath: WritableKeyPath<Root, T?> & Sendable) -> Field {
         let property = StoredProperty(keyPath)
-        return value(what, reading: { expression, cursor throws(EvaluationFailure) in try expression.withUTF8(cursor) { $0.map(convert) } }) {
-            root, value in property.modify(&root) { $0 = value }
+        return Field { compiler, node, rule throws(MappingLoadError) in
+            let (expression, isRequired) = try valueExpression(node, rule, compiler)
+            return { root, cursor throws(MappingRunError) in
+                let converted: T??
+                do throws(EvaluationFailure) { converted = try expression.withUTF8(cursor) { $0.map(convert) } } catch {
+                    throw cursor.failure(rule, at: error.path, error.message)
+                }
+                try store(converted, what, rule: rule, expression: expression, required: isRequired, &cursor) { value in
+                    property.modify(&root) { $0 = value }
+                }
+            }
         }
     }
 
-    /// A rule that stores what `read` makes of its expression's value: nil when there is no value,
-    /// `.some(nil)` when the value is not `what`.
+    /// A rule that stores what `read` makes of its expression's value (see `store`).
     private static func value<T>(_ what: String,
                                  reading read: @escaping @Sendable (Expression, Cursor) throws(EvaluationFailure) -> T??,
                                  _ store: @escaping @Sendable (inout Root, T) -> Void) -> Field {
         Field { compiler, node, rule throws(MappingLoadError) in
-            var required = false
-            var valueNode = node
-            if let mapping = node.mapping, let flag = mapping["required"] {
-                guard let bool = flag.bool else { throw compiler.error(flag, "\(rule).required", "required wants true or false") }
-                required = bool
-                valueNode = .mapping(Node.Mapping(mapping.filter { $0.key.string != "required" }.map { ($0.key, $0.value) },
-                                                  mapping.tag, mapping.style, mapping.mark))
-            }
-            let expression = try compiler.expression(valueNode, rule)
-            let isRequired = required
+            let (expression, isRequired) = try valueExpression(node, rule, compiler)
             return { root, cursor throws(MappingRunError) in
                 let converted: T??
                 do throws(EvaluationFailure) { converted = try read(expression, cursor) } catch { throw cursor.failure(rule, at: error.path, error.message) }
-                guard let converted else {
-                    if isRequired { throw cursor.failure(rule, at: expression.firstPath, "a required value is missing") }
-                    return
-                }
-                guard let value = converted else {
-                    let problem = cursor.failure(rule, at: expression.firstPath, "the value is not \(what)")
-                    if isRequired { throw problem }
-                    cursor.findings.append(problem.finding)
-                    return
-                }
-                store(&root, value)
-                cursor.assignments += 1
+                try Self.store(converted, what, rule: rule, expression: expression, required: isRequired, &cursor) { store(&root, $0) }
             }
         }
     }
 
+    /// Stores a value a rule read: `converted` is nil when there was none (an error if required)
+    /// and `.some(nil)` when it was not `what` (a finding, or an error if required).
+    @inline(__always)
+    private static func store<T>(_ converted: T??, _ what: String, rule: String, expression: Expression, required: Bool,
+                                 _ cursor: inout Cursor, _ store: (T) -> Void) throws(MappingRunError) {
+        guard let converted else {
+            if required { throw cursor.failure(rule, at: expression.firstPath, "a required value is missing") }
+            return
+        }
+        guard let value = converted else {
+            let problem = cursor.failure(rule, at: expression.firstPath, "the value is not \(what)")
+            if required { throw problem }
+            cursor.findings.append(problem.finding)
+            return
+        }
+        store(value)
+        cursor.assignments += 1
+    }
+
+    /// A value rule's expression, and whether its `required: true` flag is set.
+    private static func valueExpression(_ node: Node, _ rule: String, _ compiler: Compiler) throws(MappingLoadError) -> (Expression, Bool) {
+        guard let mapping = node.mapping, let flag = mapping["required"] else { return (try compiler.expression(node, rule), false) }
+        guard let required = flag.bool else { throw compiler.error(flag, "\(rule).required", "required wants true or false") }
+        let rest = Node.mapping(Node.Mapping(mapping.filter { $0.key.string != "required" }.map { ($0.key, $0.value) },
+                                             mapping.tag, mapping.style, mapping.mark))
+        return (try compiler.expression(rest, rule), required)
+    }
+
+    /// A text: the value stored as read, without a conversion to call (see `value(_:utf8:into:)`);
+    /// a bare path (`display: OBX-3.2`), the commonest rule, read straight from the message.
     static func text(_ keyPath: WritableKeyPath<Root, String?> & Sendable) -> Field {
-        value("text", { $0 }, into: keyPath)
+        let property = StoredProperty(keyPath)
+        return Field { compiler, node, rule throws(MappingLoadError) in
+            let (expression, isRequired) = try valueExpression(node, rule, compiler)
+            if case .path(let path) = expression {
+                return { root, cursor throws(MappingRunError) in
+                    try store(cursor.value(path).map(Optional.some), "text", rule: rule, expression: expression, required: isRequired, &cursor) {
+                        text in property.modify(&root) { $0 = text }
+                    }
+                }
+            }
+            return { root, cursor throws(MappingRunError) in
+                let text: String?
+                do throws(EvaluationFailure) { text = try expression.evaluate(cursor) } catch { throw cursor.failure(rule, at: error.path, error.message) }
+                try store(text.map(Optional.some), "text", rule: rule, expression: expression, required: isRequired, &cursor) {
+                    text in property.modify(&root) { $0 = text }
+                }
+            }
+        }
     }
 
     /// A list of texts (given names): a list of expressions, each appended when present.
