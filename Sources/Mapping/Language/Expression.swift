@@ -70,20 +70,19 @@ indirect enum Expression: Sendable {
             return try inner.evaluate(cursor).flatMap { value in HL7Message.present(functions.reduce(value) { $1.apply($0) }) }
         case .lookup(let inner, let table, let otherwise):
             // Looked up by the value's bytes: only a miss that keeps the value makes a String of it.
-            let displays = table.displays
-            var missed = false
-            let found: String?? = try inner.withUTF8(cursor) { value in
-                value.map { value in
-                    if let display = displays[utf8: value] { return HL7Message.present(display) }
-                    missed = true
-                    return otherwise == .keep ? String(decoding: value, as: UTF8.self) : nil
-                }
+            // A path's bytes are read here, not through `withUTF8`'s closures, which cost as much
+            // as the lookup.
+            let found: CodeTable.Found?
+            if case .path(let path) = inner {
+                found = cursor.withValue(path) { $0.map { table.lookUp($0, otherwise: otherwise) } }
+            } else {
+                found = try inner.withUTF8(cursor) { $0.map { table.lookUp($0, otherwise: otherwise) } }
             }
             guard let found else { return nil }
-            if missed, otherwise == .error {
+            if found.missed, otherwise == .error {
                 throw EvaluationFailure(message: "the value is not in table \(table.name)", path: inner.firstPath)
             }
-            return found
+            return found.text
         case .fallback(let inner, let value):
             return try inner.evaluate(cursor) ?? value
         case .guarded(let inner, let condition):
@@ -139,6 +138,18 @@ final class CodeTable: Sendable {
     let name: String
     /// Code → display, for lookups: the code system's subscript copies a whole concept per lookup.
     let displays: TextKeyed<String>
+
+    /// What a lookup gives: the display (or the value itself, kept on a miss), and whether the
+    /// value was missing from the table.
+    struct Found {
+        var text: String?
+        var missed: Bool
+    }
+
+    func lookUp(_ value: UnsafeBufferPointer<UInt8>, otherwise: LookupMiss) -> Found {
+        if let display = displays[utf8: value] { return Found(text: HL7Message.present(display), missed: false) }
+        return Found(text: otherwise == .keep ? String(decoding: value, as: UTF8.self) : nil, missed: true)
+    }
 
     init(name: String, system: CodeSystem) {
         self.name = name
