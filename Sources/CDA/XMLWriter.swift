@@ -92,6 +92,22 @@ public struct XMLWriter: ~Copyable {
         endElement()
     }
 
+    /// `<name>first second third</name>` for an element whose tags were made once: a copy of
+    /// each tag around the escaped texts, where `element(_:text:)` checks the name and keeps it
+    /// open while the text is written. For the cells of a table, written by the dozen.
+    public mutating func element(_ element: XMLTextElement, text first: String, _ second: String = "", _ third: String = "") {
+        guard failure == nil else { return }
+        if let prefix = element.prefix, !prefix.withUnsafeBufferPointer({ isBound($0) }) {
+            return fail(.undeclaredPrefix(String(decoding: prefix, as: UTF8.self), in: element.name))
+        }
+        closeStartTag()
+        element.startTag.withUnsafeBufferPointer { append($0) }
+        escape(first, inAttribute: false)
+        if !second.isEmpty { escape(second, inAttribute: false) }
+        if !third.isEmpty { escape(third, inAttribute: false) }
+        element.endTag.withUnsafeBufferPointer { append($0) }
+    }
+
     /// Writes markup made once as a fragment: its bytes copied whole, its open elements (and the
     /// attributes of the start tag it ends in) taken over as if written here.
     public mutating func write(_ fragment: XMLFragment) {
@@ -287,6 +303,11 @@ public struct XMLWriter: ~Copyable {
             copy.baseAddress!.initialize(from: output, count: count)
             initialized = count
         }
+    }
+
+    /// The length of the prefix of `name` (0 without one), nil when it is not a qualified name.
+    static func prefixLength(ofName name: String) -> Int? {
+        withBytes(of: name) { prefixLength(ofQName: $0) }
     }
 
     /// What a fragment's writer (see `XMLFragment.init`) wrote, once it is checked.

@@ -39,17 +39,17 @@ extension XMLWriter {
         end()
     }
 
+    private static let td: XMLTextElement = {
+        do { return try XMLTextElement("td") } catch { preconditionFailure("\(error)") }
+    }()
+
     /// `<td>text</td>`, `<td></td>` when empty.
     mutating func cell(_ text: String) {
-        element("td", text: text)
+        element(Self.td, text: text)
     }
 
     /// A cell whose text comes in parts (a value and its comparator, the two ends of a range).
     mutating func cell(_ parts: (String, String, String)) {
-        start("td")
-        text(parts.0)
-        if !parts.1.isEmpty { text(parts.1) }
-        if !parts.2.isEmpty { text(parts.2) }
-        end()
+        element(Self.td, text: parts.0, parts.1, parts.2)
     }
 }
