@@ -33,21 +33,3 @@ public struct XMLFragment: Sendable, Hashable {
     /// The fragment's markup, as it is copied.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
-
-/// An element always written whole with text, `<name>text</name>` (a table cell): its tags made
-/// once, its name checked then, for `XMLWriter.element(_:text:_:_:)`.
-public struct XMLTextElement: Sendable, Hashable {
-    public let name: String
-    let startTag: [UInt8]
-    let endTag: [UInt8]
-    /// The name's prefix, which must be in scope where the element is written; nil without one.
-    let prefix: [UInt8]?
-
-    public init(_ name: String) throws(XMLWriterError) {
-        guard let prefixLength = XMLWriter.prefixLength(ofName: name) else { throw .invalidName(name) }
-        self.name = name
-        startTag = Array("<\(name)>".utf8)
-        endTag = Array("</\(name)>".utf8)
-        prefix = prefixLength > 0 ? Array(name.utf8.prefix(prefixLength)) : nil
-    }
-}

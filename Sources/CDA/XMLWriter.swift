@@ -92,22 +92,6 @@ public struct XMLWriter: ~Copyable {
         endElement()
     }
 
-    /// `<name>first second third</name>` for an element whose tags were made once: a copy of
-    /// each tag around the escaped texts, where `element(_:text:)` checks the name and keeps it
-    /// open while the text is written. For the cells of a table, written by the dozen.
-    public mutating func element(_ element: XMLTextElement, text first: String, _ second: String = "", _ third: String = "") {
-        guard failure == nil else { return }
-        if let prefix = element.prefix, !prefix.withUnsafeBufferPointer({ isBound($0) }) {
-            return fail(.undeclaredPrefix(String(decoding: prefix, as: UTF8.self), in: element.name))
-        }
-        closeStartTag()
-        element.startTag.withUnsafeBufferPointer { append($0) }
-        escape(first, inAttribute: false)
-        if !second.isEmpty { escape(second, inAttribute: false) }
-        if !third.isEmpty { escape(third, inAttribute: false) }
-        element.endTag.withUnsafeBufferPointer { append($0) }
-    }
-
     /// Writes markup made once as a fragment: its bytes copied whole, its open elements (and the
     /// attributes of the start tag it ends in) taken over as if written here.
     public mutating func write(_ fragment: XMLFragment) {
@@ -148,10 +132,55 @@ public struct XMLWriter: ~Copyable {
 
     @inlinable
     public mutating func element(_ name: StaticString, _ attributes: KeyValuePairs<StaticString, String?> = [:], text: String? = nil) {
+        if attributes.isEmpty, let text { return textElement(name, text) }
         startElement(name)
         for case let (key, value?) in attributes { writeAttribute(key, value) }
         if let text { writeText(text) }
         endElement()
+    }
+
+    /// `<name>` and the texts one after another, then `</name>`: a cell whose text comes in parts
+    /// (a value and its comparator) without joining them.
+    public mutating func element(_ name: StaticString, texts: (String, String, String)) {
+        textElement(name, texts.0, texts.1, texts.2)
+    }
+
+    /// `<name>texts</name>`, the most common element of a document (titles, names, table cells),
+    /// written without opening it: the name is checked and copied twice, and nothing is kept for
+    /// an end tag or attributes, which cost more than the element itself.
+    @usableFromInline
+    mutating func textElement(_ name: StaticString, _ first: String, _ second: String = "", _ third: String = "") {
+        guard name.hasPointerRepresentation else {
+            startElement(name)
+            writeText(first)
+            if !second.isEmpty { writeText(second) }
+            if !third.isEmpty { writeText(third) }
+            return endElement()
+        }
+        guard failure == nil else { return }
+        let bytes = Self.bytes(of: name)
+        guard let prefixLength = Self.prefixLength(ofQName: bytes) else { return fail(.invalidName(Self.string(bytes))) }
+        if prefixLength > 0 {
+            let prefix = UnsafeBufferPointer(rebasing: bytes[..<prefixLength])
+            guard isBound(prefix) else { return fail(.undeclaredPrefix(Self.string(prefix), in: Self.string(bytes))) }
+        }
+        closeStartTag()
+        reserve(bytes.count &+ 2)
+        output[count] = UInt8(ascii: "<")
+        Self.copy(bytes.baseAddress!, to: output + (count &+ 1), count: bytes.count)
+        count &+= bytes.count &+ 1
+        output[count] = UInt8(ascii: ">")
+        count &+= 1
+        escape(first, inAttribute: false)
+        if !second.isEmpty { escape(second, inAttribute: false) }
+        if !third.isEmpty { escape(third, inAttribute: false) }
+        reserve(bytes.count &+ 3)
+        output[count] = UInt8(ascii: "<")
+        output[count &+ 1] = UInt8(ascii: "/")
+        Self.copy(bytes.baseAddress!, to: output + (count &+ 2), count: bytes.count)
+        count &+= bytes.count &+ 2
+        output[count] = UInt8(ascii: ">")
+        count &+= 1
     }
 
     @usableFromInline
@@ -303,11 +332,6 @@ public struct XMLWriter: ~Copyable {
             copy.baseAddress!.initialize(from: output, count: count)
             initialized = count
         }
-    }
-
-    /// The length of the prefix of `name` (0 without one), nil when it is not a qualified name.
-    static func prefixLength(ofName name: String) -> Int? {
-        withBytes(of: name) { prefixLength(ofQName: $0) }
     }
 
     /// What a fragment's writer (see `XMLFragment.init`) wrote, once it is checked.

@@ -128,36 +128,4 @@ import Testing
         writer.write(Self.entryStart)
         expectFinishing(writer, toThrow: .unbalancedEnd)
     }
-
-    @Test func aTextElementWritesWhatElementWithTextWrites() throws {
-        let cell = try XMLTextElement("td")
-        let direct = try Self.document { writer in
-            writer.start("tr")
-            writer.attribute("class", "row")
-            writer.element("td", text: "5 < 6 & \"x\"")
-            writer.element("td", text: "")
-            writer.element("td", text: "≥ 3.5–5.1")
-            writer.end()
-        }
-        let made = try Self.document { writer in
-            writer.start("tr")
-            writer.attribute("class", "row")
-            writer.element(cell, text: "5 < 6 & \"x\"")
-            writer.element(cell, text: "")
-            writer.element(cell, text: "≥ ", "3.5–", "5.1")
-            writer.end()
-        }
-        #expect(made == direct)
-        #expect(made.contains(#"<tr class="row"><td>5 &lt; 6 &amp; "x"</td><td></td><td>≥ 3.5–5.1</td></tr>"#))
-    }
-
-    @Test func aTextElementsNameIsCheckedWhenMadeAndItsPrefixWhereWritten() {
-        #expect(throws: XMLWriterError.invalidName("1td")) { try XMLTextElement("1td") }
-        #expect(throws: XMLWriterError.invalidName("a:b:c")) { try XMLTextElement("a:b:c") }
-        var writer = XMLWriter(declaration: false)
-        writer.start("doc")
-        writer.element(try! XMLTextElement("s:note"), text: "x")
-        writer.end()
-        expectFinishing(writer, toThrow: .undeclaredPrefix("s", in: "s:note"))
-    }
 }

@@ -336,6 +336,58 @@ import Testing
         let document = try XMLDocument(bytes: bytes)
         #expect(try document.string(XPathExpression("/a/@text")) == "x<\"&\"\t>é")
     }
+
+    /// `element(name, text:)` writes a text element whole, without opening it; the bytes must be
+    /// those of starting it, writing the text and ending it.
+    @Test func aTextElementWritesWhatStartTextEndWrite() throws {
+        func document(_ body: (inout XMLWriter) -> Void) throws -> String {
+            var writer = XMLWriter(declaration: false)
+            writer.start("doc", namespaces: ["s": XPathNamespaces.sdtc])
+            body(&writer)
+            writer.end()
+            return String(decoding: try writer.finish(), as: UTF8.self)
+        }
+        let direct = try document { writer in
+            writer.start("tr")
+            writer.attribute("class", "row")
+            for (name, text) in [("td", "5 < 6 & \"x\""), ("td", ""), ("s:td", "é\u{1}")] {
+                writer.start(name)
+                writer.text(text)
+                writer.end()
+            }
+            writer.start("td")
+            writer.text("≥ ")
+            writer.text("3.5–")
+            writer.text("5.1")
+            writer.end()
+            writer.end()
+        }
+        let whole = try document { writer in
+            writer.start("tr")
+            writer.attribute("class", "row")
+            writer.element("td", text: "5 < 6 & \"x\"")
+            writer.element("td", text: "")
+            writer.element("s:td", text: "é\u{1}")
+            writer.element("td", texts: ("≥ ", "3.5–", "5.1"))
+            writer.end()
+        }
+        #expect(whole == direct)
+        #expect(whole.contains(#"<tr class="row"><td>5 &lt; 6 &amp; "x"</td><td></td><s:td>é\#u{FFFD}</s:td><td>≥ 3.5–5.1</td></tr>"#))
+    }
+
+    @Test func aTextElementsNameIsChecked() {
+        var badName = XMLWriter(declaration: false)
+        badName.start("doc")
+        badName.element("1td", text: "x")
+        badName.end()
+        expectFinishing(badName, toThrow: .invalidName("1td"))
+
+        var unbound = XMLWriter(declaration: false)
+        unbound.start("doc")
+        unbound.element("s:note", texts: ("x", "", ""))
+        unbound.end()
+        expectFinishing(unbound, toThrow: .undeclaredPrefix("s", in: "s:note"))
+    }
 }
 
 /// Expects finishing `writer` to throw `expected` (finishing consumes a writer, which a closure

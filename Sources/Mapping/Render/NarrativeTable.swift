@@ -39,17 +39,13 @@ extension XMLWriter {
         end()
     }
 
-    private static let td: XMLTextElement = {
-        do { return try XMLTextElement("td") } catch { preconditionFailure("\(error)") }
-    }()
-
     /// `<td>text</td>`, `<td></td>` when empty.
     mutating func cell(_ text: String) {
-        element(Self.td, text: text)
+        element("td", text: text)
     }
 
     /// A cell whose text comes in parts (a value and its comparator, the two ends of a range).
     mutating func cell(_ parts: (String, String, String)) {
-        element(Self.td, text: parts.0, parts.1, parts.2)
+        element("td", texts: parts)
     }
 }
