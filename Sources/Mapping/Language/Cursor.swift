@@ -139,8 +139,7 @@ struct Cursor {
             let namespace = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 4, subcomponent: 1)
             let universal = message.presentUTF8(inSegment: segment, field: field.field, repetition: repetition, component: 4, subcomponent: 2)
             guard filter.accepts({ authorities in
-                namespace.withUTF8(in: storage) { $0.map { authorities[utf8: $0] != nil } == true }
-                    || universal.withUTF8(in: storage) { $0.map { authorities[utf8: $0] != nil } == true }
+                namespace.withUTF8(in: storage) { authorities.contains($0) } || universal.withUTF8(in: storage) { authorities.contains($0) }
             }) else { continue }
             guard body(id, namespace, universal) else { return }
         }

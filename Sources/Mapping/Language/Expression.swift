@@ -180,6 +180,11 @@ final class TextKeyed<Value: Sendable>: Sendable {
         values = sorted.map(\.value)
     }
 
+    /// Whether a value (nil: none) is one of the keys.
+    func contains(_ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
+        bytes.map { self[utf8: $0] != nil } ?? false
+    }
+
     subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
         // Fewer ends than keys: some key is not ASCII.
         guard keyEnds.count == dictionary.count else { return dictionary[String(decoding: bytes, as: UTF8.self)] }
@@ -250,11 +255,16 @@ indirect enum Condition: Sendable {
 
     func holds(_ cursor: Cursor) throws(EvaluationFailure) -> Bool {
         switch self {
+        case .test(.path(let path), .oneOf(let texts)):
+            // The common tests of a path, on its bytes in place (see `Expression.evaluate`'s lookup).
+            return cursor.withValue(path) { texts.contains($0) }
+        case .test(.path(let path), .noneOf(let texts)):
+            return !cursor.withValue(path) { texts.contains($0) }
         case .test(let expression, let test):
             switch test {
             case .present(let wanted): return try expression.withUTF8(cursor) { $0 != nil } == wanted
-            case .oneOf(let texts): return try expression.withUTF8(cursor) { value in value.map { texts[utf8: $0] != nil } ?? false }
-            case .noneOf(let texts): return try !expression.withUTF8(cursor) { value in value.map { texts[utf8: $0] != nil } ?? false }
+            case .oneOf(let texts): return try expression.withUTF8(cursor) { texts.contains($0) }
+            case .noneOf(let texts): return try !expression.withUTF8(cursor) { texts.contains($0) }
             case .startsWith(let text): return try expression.evaluate(cursor)?.hasPrefix(text) ?? false
             }
         case .all(let conditions):
