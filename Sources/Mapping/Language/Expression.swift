@@ -91,7 +91,9 @@ indirect enum Expression: Sendable {
     }
 
     /// Runs `body` on the UTF-8 of the value (nil when there is none): a path's is read in place in
-    /// the message, so that testing or looking up a value makes no String.
+    /// the message, so that testing or looking up a value makes no String. Inlined, so that `body`
+    /// is too: called through, the closures cost as much as reading the value.
+    @inline(__always)
     func withUTF8<Result>(_ cursor: Cursor, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) throws(EvaluationFailure) -> Result {
         switch self {
         case .path(let path):

@@ -109,7 +109,7 @@ public struct XDLabRenderer: Sendable {
         CDAHeader.coding(&writer, "code", battery.code)
         CDAHeader.status(&writer, battery.status ?? "completed")
         if let time = battery.effectiveTime { CDAHeader.time(&writer, "effectiveTime", time) }
-        battery.observations.forEachInPlace { observation in self.observation(&writer, observation.pointee) }
+        for observation in battery.observations { self.observation(&writer, observation) }
         writer.end()
         writer.end()
         writer.end()
@@ -118,9 +118,9 @@ public struct XDLabRenderer: Sendable {
         writer.end()
     }
 
-    /// A result's `component`. Borrowed, not read through a pointer: the observation is then
-    /// copied once, whole, where through the pointer each optional field it read was copied (the
-    /// writer being `inout`, the compiler cannot tell that writing leaves the pointee unchanged).
+    /// A result's `component`. The result is copied once, whole, rather than read through a
+    /// pointer (`forEachInPlace`): through the pointer each optional field it read was copied, the
+    /// writer being `inout` (the compiler cannot tell that writing leaves the pointee unchanged).
     private func observation(_ writer: inout XMLWriter, _ observation: borrowing Canonical.Observation) {
         writer.write(Self.observationStart)
         if let id = observation.id { CDAHeader.identifier(&writer, system: id.system, value: id.value) }
