@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "HL7v2", package: "Passerelle"),
                 .product(name: "Mapping", package: "Passerelle"),
+                .product(name: "Routing", package: "Passerelle"),
+                .product(name: "Terminology", package: "Passerelle"),
             ],
             path: "MappingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
