@@ -34,21 +34,18 @@ public struct ObservationValidation: Sendable {
 
     public func check(_ message: HL7Message, table: LOINCTable?) -> Outcome {
         var outcome = Outcome()
-        for occurrence in 1...max(1, message.count(of: "OBX")) where message.count(of: "OBX") > 0 {
-            let codePath = HL7Path(segment: "OBX", occurrence: occurrence, field: 3, component: 1)
-            let system = message.value(at: HL7Path(segment: "OBX", occurrence: occurrence, field: 3, component: 3)) ?? ""
-            guard system == "LN", let code = message.value(at: codePath) else { continue }
-            let unitPath = HL7Path(segment: "OBX", occurrence: occurrence, field: 6, component: 1)
-            let unit = message.value(at: unitPath)
-            let findings: [Finding] =
-                if let table {
-                    table.findings(observationCode: code, unit: unit, codeLocation: .init(path: codePath.description),
-                                   unitLocation: .init(path: unitPath.description))
-                } else {
-                    LOINCVerdict.findings(for: code, table: nil, at: .init(path: codePath.description))
-                }
-            for finding in findings {
-                outcome.add(finding, as: finding.rule.hasPrefix("loinc.") ? loinc : units)
+        for (ordinal, segment) in message.segmentIndices(named: "OBX", in: 0..<message.segmentCount).enumerated() {
+            guard message.value(inSegment: segment, field: 3, component: 3) == "LN",
+                  let code = message.value(inSegment: segment, field: 3, component: 1) else { continue }
+            let unit = message.value(inSegment: segment, field: 6, component: 1)
+            let findings = table?.findings(observationCode: code, unit: unit) ?? LOINCVerdict.findings(for: code, table: nil)
+            // Located afterwards, from the rule as the severity is: writing a path costs more than
+            // checking a code, and valid messages, nearly all, have no finding to locate.
+            for var finding in findings {
+                let isAboutTheCode = finding.rule.hasPrefix("loinc.")
+                finding.location = .init(path: HL7Path(segment: "OBX", occurrence: ordinal + 1, field: isAboutTheCode ? 3 : 6,
+                                                       component: 1).description)
+                outcome.add(finding, as: isAboutTheCode ? loinc : units)
             }
         }
         return outcome
