@@ -23,11 +23,13 @@ public struct PrescriptionValidation: Sendable {
         guard medications != .off || positiveList != .off else { return outcome }
         func day(_ path: HL7Path) -> CalendarDate? { CalendarDate(parsing: (message.value(at: path) ?? "").prefix(8)) }
         let prescribed = day(HL7Path(segment: "ORC", field: 9)) ?? day(HL7Path(segment: "MSH", field: 7))
-        for (segment, field) in Self.productFields where message.count(of: segment) > 0 {
-            for occurrence in 1...message.count(of: segment) {
-                let path = HL7Path(segment: segment, occurrence: occurrence, field: field, component: 1)
-                let location = Finding.Location(path: path.description)
-                guard let code = message.value(at: path), !code.isEmpty else {
+        for (segment, field) in Self.productFields {
+            for (ordinal, index) in message.segmentIndices(named: segment, in: 0..<message.segmentCount).enumerated() {
+                // Written only for a finding, as in `ObservationValidation`.
+                var location: Finding.Location {
+                    .init(path: HL7Path(segment: segment, occurrence: ordinal + 1, field: field, component: 1).description)
+                }
+                guard let code = message.value(inSegment: index, field: field, component: 1), !code.isEmpty else {
                     outcome.add(Finding(severity: .error, rule: "medication.missing", message: "no product code", location: location),
                                 as: medications)
                     continue
@@ -38,12 +40,12 @@ public struct PrescriptionValidation: Sendable {
                                 as: medications)
                     continue
                 }
-                for finding in list.check(code: code, on: prescribed, at: location).findings {
+                for var finding in list.check(code: code, on: prescribed).findings {
+                    finding.location = location
                     if finding.rule == "medication.not-reimbursed" {
                         // Off the positive list is an error only where the route requires reimbursement.
-                        var required = finding
-                        required.severity = .error
-                        outcome.add(required, as: positiveList)
+                        finding.severity = .error
+                        outcome.add(finding, as: positiveList)
                     } else {
                         outcome.add(finding, as: medications)
                     }
