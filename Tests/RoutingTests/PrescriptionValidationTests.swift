@@ -58,6 +58,14 @@ import Testing
     @Test func withoutAListNothingPassesUnchecked() throws {
         let outcome = PrescriptionValidation(medications: .required, positiveList: .off).check(try Self.omp(["0123456"]), list: nil)
         #expect(outcome.rejecting.map(\.rule) == ["medication.unchecked"])
+        #expect(outcome.rejecting.map(\.location?.path) == ["RXO-1.1"])
+    }
+
+    @Test func aLineWithoutAProductCodeIsRejectedWithItsPath() throws {
+        let outcome = PrescriptionValidation(medications: .required, positiveList: .off)
+            .check(try Self.omp(["0123456", ""]), list: try Self.medications())
+        #expect(outcome.rejecting.map(\.rule) == ["medication.missing"])
+        #expect(outcome.rejecting.map(\.location?.path) == ["RXO[2]-1.1"])
     }
 
     @Test func aRouteAsksForTheChecksInItsValidateStep() throws {
