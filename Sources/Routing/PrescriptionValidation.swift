@@ -25,10 +25,9 @@ public struct PrescriptionValidation: Sendable {
         let prescribed = day(HL7Path(segment: "ORC", field: 9)) ?? day(HL7Path(segment: "MSH", field: 7))
         for (segment, field) in Self.productFields {
             for (ordinal, index) in message.segmentIndices(named: segment, in: 0..<message.segmentCount).enumerated() {
-                // Written only for a finding, as in `ObservationValidation`.
-                var location: Finding.Location {
-                    .init(path: HL7Path(segment: segment, occurrence: ordinal + 1, field: field, component: 1).description)
-                }
+                // Written only for a finding, and once for all of a line's, as in `ObservationValidation`.
+                lazy var location = Finding.Location(
+                    path: HL7Path(segment: segment, occurrence: ordinal + 1, field: field, component: 1).description)
                 guard let code = message.value(inSegment: index, field: field, component: 1), !code.isEmpty else {
                     outcome.add(Finding(severity: .error, rule: "medication.missing", message: "no product code", location: location),
                                 as: medications)
